@@ -1,0 +1,34 @@
+# The two commands of the contract: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+export CASEFLOW_ENV ?= development
+
+.PHONY: run test install translations fuzz bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed translations
+
+# Compiled catalogues are build output (not committed); rebuild them from the .po files.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d caseflow/translations -D messages >/dev/null
+
+run: install
+	$(BIN)/caseflow init
+	$(BIN)/caseflow demo
+	$(BIN)/caseflow scheduler run & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/caseflow serve --host 127.0.0.1 --port 5000 --workers 2
+
+test: install
+	CASEFLOW_ENV=testing $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The one access-policy layer: who may do what, and which records each person can see."""

@@ -1,0 +1,109 @@
+"""Need-to-know, in one place (see docs/security.md and shared domain rules).
+
+Two questions are answered here and nowhere else:
+
+* **may** this person do this kind of thing at all (a permission of their role)? No → 403.
+* **which records** can they see? Every query for case data starts from a ``scope_*``
+  statement below, so a record outside a person's reach is simply not found → 404, and
+  a route cannot forget a check by accident.
+
+Later roles plug in here: mentors and psychologists see the survivors they visit, liaisons
+the referrals sent to their organization.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from caseflow.core.errors import Forbidden, NotFound
+from caseflow.extensions import db
+
+#: What each role may do. Administrators run the directory and read no case content.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset({"directory.read", "directory.write", "audit.read"}),
+    "supervisor": frozenset({
+        "directory.read", "survivor.register", "survivor.read", "survivor.correct",
+        "case.open", "case.read", "case.update", "case.assign", "case.access_log", "audit.read",
+    }),
+    "caseworker": frozenset({
+        "directory.read", "survivor.register", "survivor.read", "survivor.correct",
+        "case.open", "case.read", "case.update", "case.assign",
+    }),
+    "mentor": frozenset({"directory.read"}),
+    "psychologist": frozenset({"directory.read"}),
+    "liaison": frozenset({"directory.read"}),
+}
+
+#: Roles whose people work inside a centre and see its cases.
+CENTRE_CASE_ROLES = frozenset({"supervisor", "caseworker"})
+
+
+def may(user, permission: str) -> bool:
+    return permission in PERMISSIONS.get(getattr(user, "role", None), frozenset())
+
+
+def require(permission: str, user=None) -> None:
+    if not may(user or current_user, permission):
+        raise Forbidden()
+
+
+# -- scopes ---------------------------------------------------------------------------
+def scope_cases(user=None):
+    from caseflow.cases.models import Case
+
+    user = user or current_user
+    statement = select(Case)
+    if user.role in CENTRE_CASE_ROLES:
+        return statement.where(Case.organization_id == user.organization_id)
+    return statement.where(False)
+
+
+def scope_survivors(user=None):
+    """Survivors registered by the person's centre or with a case there."""
+    from caseflow.cases.models import Case
+    from caseflow.survivors.models import Survivor
+
+    user = user or current_user
+    statement = select(Survivor)
+    if user.role in CENTRE_CASE_ROLES:
+        with_case_here = select(Case.survivor_id).where(Case.organization_id == user.organization_id)
+        return statement.where(
+            or_(Survivor.organization_id == user.organization_id, Survivor.id.in_(with_case_here))
+        )
+    return statement.where(False)
+
+
+def scope_audit(user=None):
+    from caseflow.audit.models import AuditEntry
+
+    user = user or current_user
+    statement = select(AuditEntry)
+    if user.role == "admin":
+        return statement
+    if user.role == "supervisor":
+        return statement.where(AuditEntry.organization_id == user.organization_id)
+    return statement.where(False)
+
+
+def _one(statement, model, record_id: uuid.UUID):
+    found = db.session.scalars(statement.where(model.id == record_id)).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def case_or_404(case_id: uuid.UUID, permission: str = "case.read", user=None):
+    from caseflow.cases.models import Case
+
+    require(permission, user)
+    return _one(scope_cases(user), Case, case_id)
+
+
+def survivor_or_404(survivor_id: uuid.UUID, permission: str = "survivor.read", user=None):
+    from caseflow.survivors.models import Survivor
+
+    require(permission, user)
+    return _one(scope_survivors(user), Survivor, survivor_id)

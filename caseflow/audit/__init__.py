@@ -1,0 +1,1 @@
+"""Append-only, HMAC-chained audit trail of every write and every sensitive read."""

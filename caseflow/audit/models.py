@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Integer, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from caseflow.core.db import UTCDateTime
+from caseflow.extensions import db
+
+
+class AuditEntry(db.Model):
+    """Who did or read what, to which record, when. Never a sensitive value.
+
+    ``hash`` is HMAC-SHA256 (audit key) over ``prev_hash`` and this entry's canonical JSON,
+    so changing, deleting or reordering an entry breaks every later link. Database
+    triggers also refuse UPDATE and DELETE (see the migration).
+    """
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    #: ``user`` or ``system:<command>`` for CLI and scheduler work.
+    actor_kind: Mapped[str] = mapped_column(String(60), nullable=False)
+    actor_role: Mapped[str | None] = mapped_column(String(20))
+    organization_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    #: ``read``, ``create``, ``update``, ``login``, ``login_failed``, ...
+    action: Mapped[str] = mapped_column(String(40), nullable=False)
+    entity_type: Mapped[str] = mapped_column(String(60), nullable=False)
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    survivor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    #: Names of the fields read or changed, never their values.
+    fields: Mapped[list | None] = mapped_column(JSON)
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    request_id: Mapped[str | None] = mapped_column(String(40))
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+
+    def canonical(self) -> dict:
+        return {
+            "at": self.at.isoformat(),
+            "actor_id": str(self.actor_id) if self.actor_id else None,
+            "actor_kind": self.actor_kind,
+            "actor_role": self.actor_role,
+            "organization_id": str(self.organization_id) if self.organization_id else None,
+            "action": self.action,
+            "entity_type": self.entity_type,
+            "entity_id": self.entity_id,
+            "case_id": str(self.case_id) if self.case_id else None,
+            "survivor_id": str(self.survivor_id) if self.survivor_id else None,
+            "fields": sorted(self.fields) if self.fields else None,
+            "detail": self.detail,
+            "request_id": self.request_id,
+        }

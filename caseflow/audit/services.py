@@ -1,0 +1,187 @@
+"""Recording and verifying the audit trail.
+
+Services call :func:`record` for writes; the encryption layer calls :func:`note_read` on
+every decryption. Entries wait on the session and are chained and inserted in the same
+transaction as the change they describe, right before it commits, under a lock (a
+PostgreSQL advisory lock; SQLite transactions begin IMMEDIATE) so the chain never forks.
+If a transaction rolls back, its write entries go with it but its reads are kept: data
+that was decrypted stays on record even when the request then failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+
+from flask import g, has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
+
+from caseflow.audit.models import AuditEntry
+from caseflow.core.clock import utcnow
+from caseflow.crypto.keys import keyring
+from caseflow.extensions import db
+
+GENESIS = "0" * 64
+AUDIT_LOCK_ID = 0x0CA5EF10
+
+
+@dataclass
+class _Pending:
+    writes: list[dict] = field(default_factory=list)
+    reads: dict[tuple, set] = field(default_factory=dict)
+
+
+def _pending(session: Session) -> _Pending:
+    return session.info.setdefault("caseflow_audit", _Pending())
+
+
+def _actor() -> dict:
+    user = current_user if has_request_context() else None
+    if user is not None and getattr(user, "is_authenticated", False):
+        return {
+            "actor_id": user.id,
+            "actor_kind": "user",
+            "actor_role": user.role,
+            "organization_id": user.organization_id,
+        }
+    return {
+        "actor_id": None,
+        "actor_kind": g.get("caseflow_system_actor", "anonymous" if has_request_context() else "system"),
+        "actor_role": None,
+        "organization_id": None,
+    }
+
+
+def _request_id() -> str | None:
+    if not has_request_context():
+        return None
+    return request.headers.get("X-Request-Id", "")[:40] or None
+
+
+def record(action: str, entity_type: str, entity_id=None, *, case_id=None, survivor_id=None,
+           fields=None, detail=None, actor: dict | None = None) -> None:
+    """Queue an entry for a write (or a security event) in the current transaction."""
+    _pending(db.session()).writes.append({
+        **(actor or _actor()),
+        "at": utcnow(),
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id) if entity_id is not None else None,
+        "case_id": case_id,
+        "survivor_id": survivor_id,
+        "fields": sorted(fields) if fields else None,
+        "detail": detail,
+        "request_id": _request_id(),
+    })
+
+
+def record_model_write(action: str, instance, fields=None, detail=None) -> None:
+    record(action, instance.__tablename__, instance.id, case_id=_case_id(instance),
+           survivor_id=_survivor_id(instance), fields=fields, detail=detail)
+
+
+def note_read(instance, field_name: str) -> None:
+    key = (instance.__tablename__, instance.id, _case_id(instance), _survivor_id(instance))
+    _pending(db.session()).reads.setdefault(key, set()).add(field_name)
+
+
+def _case_id(instance):
+    if instance.__tablename__ == "cases":
+        return instance.id
+    return getattr(instance, "case_id", None)
+
+
+def _survivor_id(instance):
+    if instance.__tablename__ == "survivors":
+        return instance.id
+    return getattr(instance, "survivor_id", None)
+
+
+def has_pending(session: Session) -> bool:
+    pending = session.info.get("caseflow_audit")
+    return bool(pending and (pending.writes or pending.reads))
+
+
+# -- chaining --------------------------------------------------------------------------
+def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
+    body = json.dumps(entry.canonical(), sort_keys=True, separators=(",", ":"), default=str)
+    return hmac.new(keyring().audit_key, (prev_hash + body).encode(), hashlib.sha256).hexdigest()
+
+
+def _lock(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": AUDIT_LOCK_ID})
+
+
+def _write_pending(session: Session) -> None:
+    pending = session.info.get("caseflow_audit")
+    if not pending or not (pending.writes or pending.reads):
+        return
+    actor = _actor()
+    rows = list(pending.writes)
+    for (entity_type, entity_id, case_id, survivor_id), names in pending.reads.items():
+        rows.append({
+            **actor, "at": utcnow(), "action": "read", "entity_type": entity_type,
+            "entity_id": str(entity_id), "case_id": case_id, "survivor_id": survivor_id,
+            "fields": sorted(names), "detail": None, "request_id": _request_id(),
+        })
+    session.info["caseflow_audit"] = _Pending()
+    _lock(session)
+    prev = session.execute(
+        select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).scalar() or GENESIS
+    for row in rows:
+        entry = AuditEntry(**row, prev_hash=prev)
+        entry.hash = chain_hash(prev, entry)
+        session.add(entry)
+        prev = entry.hash
+    session.flush()
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    _write_pending(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    pending = session.info.get("caseflow_audit")
+    if pending:
+        pending.writes.clear()
+
+
+# -- verification ----------------------------------------------------------------------
+@dataclass
+class ChainReport:
+    ok: bool
+    count: int
+    head: str
+    first_bad_id: int | None = None
+    reason: str | None = None
+
+
+def verify_chain(batch: int = 1000) -> ChainReport:
+    """Recompute every link in order; the first entry that does not match is reported."""
+    prev, count, last_id = GENESIS, 0, 0
+    while True:
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+        ).all()
+        if not entries:
+            return ChainReport(True, count, prev)
+        for entry in entries:
+            if entry.prev_hash != prev:
+                return ChainReport(False, count, prev, entry.id, "link to the previous entry is broken (an entry was deleted or reordered)")
+            if not hmac.compare_digest(entry.hash, chain_hash(prev, entry)):
+                return ChainReport(False, count, prev, entry.id, "entry content does not match its hash (it was changed)")
+            prev, count, last_id = entry.hash, count + 1, entry.id
+        db.session.expunge_all()
+
+
+def system_actor(name: str) -> None:
+    """Name the CLI command or job on whose behalf entries are written."""
+    g.caseflow_system_actor = f"system:{name}"

@@ -1,0 +1,1 @@
+"""Logins, cookie sessions, bearer tokens, lockout and CSRF."""

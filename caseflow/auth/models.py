@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseflow.core.clock import utcnow
+from caseflow.core.db import UTCDateTime, UUIDPrimaryKey
+from caseflow.extensions import db
+
+TOKEN_KINDS = ("session", "bearer", "feed")
+
+
+class AuthToken(UUIDPrimaryKey, db.Model):
+    """A credential handed to a client; only its SHA-256 is stored.
+
+    ``session`` tokens sit in the signed, HttpOnly cookie so that logout revokes them on the
+    server; ``bearer`` tokens go in ``Authorization``; ``feed`` tokens open a calendar feed
+    and nothing else.
+    """
+
+    __tablename__ = "auth_tokens"
+    __table_args__ = (CheckConstraint("kind IN ('session', 'bearer', 'feed')", name="kind"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User")
+
+    def usable_at(self, moment: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > moment)

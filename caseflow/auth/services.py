@@ -1,0 +1,123 @@
+"""Authentication: credentials, lockout, token issue and lookup, CSRF tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import current_app, session
+from flask_babel import lazy_gettext
+from sqlalchemy import func, select
+
+from caseflow.audit.services import record
+from caseflow.auth.models import AuthToken
+from caseflow.auth.passwords import burn_verification, verify_password
+from caseflow.core.clock import utcnow
+from caseflow.core.errors import Unauthorized
+from caseflow.directory.models import User
+from caseflow.extensions import db
+
+#: One message for unknown user, wrong password and locked account alike.
+INVALID_LOGIN = lazy_gettext(
+    "Invalid username or password, or the account is temporarily locked."
+)
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def authenticate(username: str, password: str) -> User:
+    """Return the user, or raise 401 without saying which part was wrong."""
+    now = utcnow()
+    user = db.session.scalars(select(User).where(func.lower(User.username) == username.strip().lower())).first()
+    if user is None:
+        burn_verification(password)
+        record("login_failed", "users", None, detail={"reason": "credentials"},
+               actor={"actor_id": None, "actor_kind": "anonymous", "actor_role": None, "organization_id": None})
+        raise Unauthorized(INVALID_LOGIN, keep_changes=True)
+    actor = {"actor_id": user.id, "actor_kind": "user", "actor_role": user.role, "organization_id": user.organization_id}
+    if user.locked_until is not None and user.locked_until > now:
+        burn_verification(password)
+        record("login_failed", "users", user.id, detail={"reason": "locked"}, actor=actor)
+        raise Unauthorized(INVALID_LOGIN, keep_changes=True)
+    if not verify_password(user.password_hash, password) or not user.active:
+        user.failed_logins = (user.failed_logins or 0) + 1
+        detail = {"reason": "credentials" if user.active else "inactive"}
+        if user.failed_logins >= current_app.config["CASEFLOW_LOCKOUT_THRESHOLD"]:
+            user.locked_until = now + timedelta(minutes=current_app.config["CASEFLOW_LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+            detail["locked"] = True
+        record("login_failed", "users", user.id, detail=detail, actor=actor)
+        raise Unauthorized(INVALID_LOGIN, keep_changes=True)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    record("login", "users", user.id, actor=actor)
+    return user
+
+
+def issue_token(user: User, kind: str, ttl: timedelta | None) -> tuple[str, AuthToken]:
+    raw = f"cf{kind[0]}_" + secrets.token_urlsafe(32)
+    token = AuthToken(
+        user_id=user.id,
+        kind=kind,
+        token_hash=_digest(raw),
+        expires_at=utcnow() + ttl if ttl else None,
+    )
+    db.session.add(token)
+    return raw, token
+
+
+def token_for(raw: str | None, kind: str) -> AuthToken | None:
+    if not raw or len(raw) > 100:
+        return None
+    token = db.session.scalars(select(AuthToken).where(AuthToken.token_hash == _digest(raw))).first()
+    if token is None or token.kind != kind or not token.usable_at(utcnow()):
+        return None
+    if not token.user.is_active:
+        return None
+    return token
+
+
+def revoke(token: AuthToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+
+
+# -- cookie sessions -------------------------------------------------------------------
+def start_cookie_session(user: User) -> str:
+    """Replace whatever session the browser had (no fixation) and return its CSRF token."""
+    session.clear()
+    hours = current_app.config["CASEFLOW_SESSION_TTL_HOURS"]
+    raw, _ = issue_token(user, "session", timedelta(hours=hours))
+    session["auth"] = raw
+    session["csrf"] = secrets.token_urlsafe(32)
+    session.permanent = True
+    return session["csrf"]
+
+
+def end_cookie_session() -> None:
+    token = token_for(session.get("auth"), "session")
+    if token is not None:
+        revoke(token)
+    session.clear()
+
+
+def csrf_token() -> str | None:
+    return session.get("csrf")
+
+
+def csrf_valid(sent: str | None) -> bool:
+    expected = session.get("csrf")
+    return bool(expected and sent and hmac.compare_digest(expected, sent))
+
+
+def revoke_all_tokens(user: User) -> None:
+    """Deactivation or a password change ends every session and token of the account."""
+    for token in db.session.scalars(
+        select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+    ):
+        revoke(token)

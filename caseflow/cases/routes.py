@@ -1,0 +1,48 @@
+from flask_smorest import Blueprint
+
+from caseflow.access.policy import case_or_404, require
+from caseflow.cases import services
+from caseflow.cases.schemas import (
+    AssignSchema, CaseCreateSchema, CaseDetailSchema, CasePatchSchema, CaseQuery, CaseSchema,
+)
+from caseflow.core.pagination import page_schema, paginate
+
+blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases")
+
+CasePage = page_schema(CaseSchema, "CasePage")
+
+
+@blp.post("")
+@blp.arguments(CaseCreateSchema)
+@blp.response(201, CaseDetailSchema)
+def open_case(data):
+    require("case.open")
+    return services.open_case(**data)
+
+
+@blp.get("")
+@blp.arguments(CaseQuery, location="query")
+@blp.response(200, CasePage)
+def list_cases(args):
+    require("case.read")
+    return paginate(services.filtered(args), args)
+
+
+@blp.get("/<uuid:case_id>")
+@blp.response(200, CaseDetailSchema)
+def get_case(case_id):
+    return case_or_404(case_id)
+
+
+@blp.patch("/<uuid:case_id>")
+@blp.arguments(CasePatchSchema)
+@blp.response(200, CaseDetailSchema)
+def patch_case(changes, case_id):
+    return services.update_case(case_or_404(case_id, "case.update"), changes)
+
+
+@blp.post("/<uuid:case_id>/assign")
+@blp.arguments(AssignSchema)
+@blp.response(200, CaseDetailSchema)
+def assign_case(data, case_id):
+    return services.assign(case_or_404(case_id, "case.assign"), data["user_id"])

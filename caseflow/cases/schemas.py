@@ -1,0 +1,77 @@
+import marshmallow as ma
+
+from caseflow.cases.models import INTAKE_CHANNELS, PRIORITIES, RISK_LEVELS, STATUSES, STEPS
+from caseflow.core.fields import choice
+from caseflow.core.pagination import PageArgs
+
+
+class CaseCreateSchema(ma.Schema):
+    survivor_id = ma.fields.UUID(required=True)
+    intake_channel = choice(INTAKE_CHANNELS, required=True)
+    priority = choice(PRIORITIES, required=True)
+
+
+class CasePatchSchema(ma.Schema):
+    intake_channel = choice(INTAKE_CHANNELS)
+    priority = choice(PRIORITIES)
+
+
+class AssigneeSchema(ma.Schema):
+    id = ma.fields.UUID()
+    username = ma.fields.String()
+    full_name = ma.fields.String(allow_none=True)
+    role = ma.fields.String()
+    discipline = ma.fields.String(allow_none=True)
+
+
+class SurvivorRefSchema(ma.Schema):
+    id = ma.fields.UUID()
+    alias = ma.fields.String(allow_none=True)
+    erased = ma.fields.Boolean()
+
+
+class CaseSchema(ma.Schema):
+    id = ma.fields.UUID()
+    code = ma.fields.String()
+    status = ma.fields.String()
+    step = ma.fields.String()
+    priority = ma.fields.String()
+    intake_channel = ma.fields.String()
+    organization_id = ma.fields.UUID()
+    survivor_id = ma.fields.UUID()
+    opened_at = ma.fields.AwareDateTime()
+    closed_at = ma.fields.AwareDateTime(allow_none=True)
+    closure_reason = ma.fields.String(allow_none=True)
+    risk_level = ma.fields.String(allow_none=True)
+    last_contact_at = ma.fields.AwareDateTime(allow_none=True)
+    assigned_to = ma.fields.Method("_assignees", metadata={"type": "array"})
+    created_at = ma.fields.AwareDateTime()
+    updated_at = ma.fields.AwareDateTime()
+
+    def _assignees(self, case):
+        return AssigneeSchema(many=True).dump([a.user for a in case.assignments])
+
+
+class CaseDetailSchema(CaseSchema):
+    survivor = ma.fields.Method("_survivor", metadata={"type": "object"})
+
+    def _survivor(self, case):
+        survivor = case.survivor
+        if survivor.erased:
+            return {"id": survivor.id, "alias": None, "erased": True}
+        return SurvivorRefSchema().dump(survivor)
+
+
+class CaseQuery(PageArgs):
+    status = choice(STATUSES)
+    step = choice(STEPS)
+    risk_level = choice(RISK_LEVELS)
+    priority = choice(PRIORITIES)
+    assigned_to = ma.fields.String(
+        validate=ma.validate.Regexp(r"^(me|[0-9a-fA-F-]{36})$"),
+        metadata={"description": "`me` or a user id"},
+    )
+
+
+class AssignSchema(ma.Schema):
+    user_id = ma.fields.UUID(required=True)

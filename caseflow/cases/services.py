@@ -1,0 +1,119 @@
+"""Opening, updating and assigning cases. Every change is a case event and an audit entry."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import lazy_gettext
+from flask_login import current_user
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from caseflow.access.policy import scope_cases, survivor_or_404
+from caseflow.audit.services import record_model_write
+from caseflow.cases.models import Case, CaseAssignment, CaseCodeCounter, CaseEvent
+from caseflow.core.clock import utcnow
+from caseflow.core.errors import Conflict, field_error
+from caseflow.directory.models import Organization, User
+from caseflow.extensions import db
+from caseflow.survivors.services import readable
+
+#: Roles that can carry a case at a centre.
+ASSIGNABLE_ROLES = ("caseworker", "supervisor")
+
+
+def add_event(case: Case, kind: str, detail: dict | None = None) -> CaseEvent:
+    event = CaseEvent(case_id=case.id, at=utcnow(), kind=kind, detail=detail,
+                      actor_id=getattr(current_user, "id", None))
+    db.session.add(event)
+    return event
+
+
+def next_case_code(organization: Organization, year: int) -> str:
+    """``CEM-LIMA-2026-00042``: the counter row is incremented under its row lock."""
+    for _ in range(3):
+        bumped = db.session.execute(
+            update(CaseCodeCounter)
+            .where(CaseCodeCounter.organization_id == organization.id, CaseCodeCounter.year == year)
+            .values(last_value=CaseCodeCounter.last_value + 1)
+            .returning(CaseCodeCounter.last_value)
+        ).scalar()
+        if bumped is not None:
+            return f"{organization.code}-{year}-{bumped:05d}"
+        try:
+            with db.session.begin_nested():
+                db.session.add(CaseCodeCounter(organization_id=organization.id, year=year, last_value=0))
+        except IntegrityError:
+            continue  # another request created the row first; bump it
+    raise Conflict()
+
+
+def open_case(*, survivor_id: uuid.UUID, intake_channel: str, priority: str) -> Case:
+    survivor = readable(survivor_or_404(survivor_id, "case.open"))
+    organization = db.session.get(Organization, current_user.organization_id)
+    now = utcnow()
+    case = Case(
+        code=next_case_code(organization, now.year), survivor_id=survivor.id,
+        organization_id=organization.id, priority=priority, intake_channel=intake_channel,
+        opened_at=now, opened_by_id=current_user.id, status="open", step="engagement",
+    )
+    case.ensure_id()
+    db.session.add(case)
+    db.session.flush()
+    add_event(case, "case_opened", {"intake_channel": intake_channel, "priority": priority})
+    if current_user.role in ASSIGNABLE_ROLES:
+        _assign(case, current_user)
+    record_model_write("create", case, fields=["survivor_id", "intake_channel", "priority"])
+    return case
+
+
+def update_case(case: Case, changes: dict) -> Case:
+    before = {name: getattr(case, name) for name in changes}
+    for name, value in changes.items():
+        setattr(case, name, value)
+    changed = [name for name in changes if before[name] != changes[name]]
+    if changed:
+        add_event(case, "case_updated", {name: changes[name] for name in changed})
+        record_model_write("update", case, fields=changed)
+    db.session.flush()
+    return case
+
+
+def _assign(case: Case, user: User) -> CaseAssignment:
+    assignment = CaseAssignment(case_id=case.id, user_id=user.id, assigned_at=utcnow(),
+                                assigned_by_id=getattr(current_user, "id", None))
+    db.session.add(assignment)
+    add_event(case, "assigned", {"user_id": str(user.id)})
+    return assignment
+
+
+def assign(case: Case, user_id: uuid.UUID) -> Case:
+    user = db.session.get(User, user_id)
+    if user is None or user.organization_id != case.organization_id:
+        raise field_error("user_id", lazy_gettext("No such person at this centre."))
+    if not user.active:
+        raise field_error("user_id", lazy_gettext("This account is inactive."))
+    if user.role not in ASSIGNABLE_ROLES:
+        raise field_error("user_id", lazy_gettext("Only caseworkers and supervisors carry cases."))
+    if case.status != "open":
+        raise Conflict(lazy_gettext("The case is closed."))
+    if any(a.user_id == user.id for a in case.assignments):
+        raise Conflict(lazy_gettext("This person is already assigned to the case."))
+    _assign(case, user)
+    db.session.flush()
+    db.session.expire(case, ["assignments"])
+    record_model_write("update", case, fields=["assigned_to"], detail={"user_id": str(user.id)})
+    return case
+
+
+def filtered(args: dict):
+    statement = scope_cases().order_by(Case.opened_at.desc(), Case.id)
+    for name in ("status", "step", "risk_level", "priority"):
+        if name in args:
+            statement = statement.where(getattr(Case, name) == args[name])
+    if "assigned_to" in args:
+        who = current_user.id if args["assigned_to"] == "me" else uuid.UUID(args["assigned_to"])
+        statement = statement.where(Case.id.in_(
+            select(CaseAssignment.case_id).where(CaseAssignment.user_id == who, CaseAssignment.ended_at.is_(None))
+        ))
+    return statement

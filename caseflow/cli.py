@@ -1,0 +1,221 @@
+"""The ``caseflow`` command group (also reachable as ``flask --app caseflow ...``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from caseflow.extensions import db
+
+
+def _create_app(*_args, **_kwargs):
+    from caseflow import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False, load_dotenv=False)
+def main():
+    """caseflow: case management for services to survivors of gender-based violence."""
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+# -- init ---------------------------------------------------------------------------
+@click.command("init")
+@with_appcontext
+def init_command():
+    """Migrate to head; in development, create the keyring file if missing."""
+    from flask_migrate import upgrade
+
+    from caseflow.crypto.keyring import Keyring
+
+    config = current_app.config
+    if config["CASEFLOW_ENV"] == "development" and not config.get("CASEFLOW_KEYRING"):
+        path = Path(config["CASEFLOW_KEYRING_FILE"])
+        if not path.exists():
+            Keyring.generate().write(path)
+            click.echo(f"created development keyring {path} (mode 0600)")
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    upgrade()
+    click.echo("database at head")
+
+
+# -- directory ------------------------------------------------------------------------
+@click.group("orgs")
+def orgs_group():
+    """Organizations."""
+
+
+@orgs_group.command("create")
+@click.option("--code", required=True)
+@click.option("--name", required=True)
+@click.option("--sector", required=True)
+@click.option("--district", default=None, help="UBIGEO of the district (6 digits)")
+@click.option("--service-type", "service_types", multiple=True)
+@with_appcontext
+def orgs_create(code, name, sector, district, service_types):
+    """Add an organization."""
+    from caseflow.directory import services
+    from caseflow.directory.schemas import OrganizationSchema
+
+    data = _load(OrganizationSchema(), {"code": code, "name": name, "sector": sector,
+                                        "district": district, "service_types": list(service_types)})
+    _system("orgs create")
+    organization = _or_fail(lambda: services.create_organization(**data))
+    db.session.commit()
+    click.echo(f"{organization.code} {organization.id}")
+
+
+@click.group("users")
+def users_group():
+    """Staff accounts."""
+
+
+@users_group.command("create")
+@click.option("--username", required=True)
+@click.option("--role", required=True)
+@click.option("--org", "org_code", required=True, help="organization code")
+@click.option("--discipline", default=None)
+@click.option("--full-name", default=None)
+@click.option("--password-stdin", is_flag=True, required=True, help="read the password from stdin")
+@with_appcontext
+def users_create(username, role, org_code, discipline, full_name, password_stdin):
+    """Add a user; the password is read from standard input, never from the command line."""
+    from caseflow.directory import services
+    from caseflow.directory.schemas import UserSchema
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    organization = services.organization_by_code(org_code)
+    if organization is None:
+        _fail(f"unknown organization {org_code}")
+    data = _load(UserSchema(), {"username": username, "role": role, "discipline": discipline,
+                                "organization_id": str(organization.id), "password": password,
+                                "full_name": full_name})
+    _system("users create")
+    user = _or_fail(lambda: services.create_user(**data))
+    db.session.commit()
+    click.echo(f"{user.username} {user.id}")
+
+
+def _load(schema, data):
+    import marshmallow as ma
+
+    try:
+        return schema.load({k: v for k, v in data.items() if v is not None})
+    except ma.ValidationError as exc:
+        fields = "; ".join(f"{name}: {' '.join(map(str, msgs))}" for name, msgs in exc.messages.items())
+        _fail(fields)
+
+
+def _or_fail(action):
+    from caseflow.core.errors import ApiError
+
+    try:
+        return action()
+    except ApiError as exc:
+        db.session.rollback()
+        detail = exc.data.get("errors")
+        _fail(f"{exc.data['message']}" + (f" {detail}" if detail else ""))
+
+
+def _system(name: str) -> None:
+    from caseflow.audit.services import system_actor
+
+    system_actor(name)
+
+
+# -- demo -------------------------------------------------------------------------------
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Idempotent demo data: organizations, one user per role, synthetic cases."""
+    from caseflow.demo import load_demo
+
+    if current_app.config["CASEFLOW_ENV"] == "production":
+        _fail("demo data is never loaded in production")
+    _system("demo")
+    created, logins = load_demo()
+    db.session.commit()
+    click.echo("demo data loaded" if created else "demo data already present")
+    click.echo("demo logins (password for all: see below):")
+    for username, role in logins:
+        click.echo(f"  {username:<22} {role}")
+    from caseflow.demo import DEMO_PASSWORD
+
+    click.echo(f"  password: {DEMO_PASSWORD}")
+
+
+# -- serve --------------------------------------------------------------------------------
+@click.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--workers", default=2, type=int)
+def serve_command(host, port, workers):
+    """Production server (gunicorn). The scheduler runs as its own process."""
+    from caseflow.config import ConfigError
+    from caseflow.server import serve
+
+    try:
+        serve(host, port, workers)
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+# -- audit --------------------------------------------------------------------------------
+@click.group("audit")
+def audit_group():
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify():
+    """Exit 0 when the hash chain is intact; else exit 1 naming the first bad entry."""
+    from caseflow.audit.services import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        click.echo(f"audit chain intact: {report.count} entries, head {report.head}")
+        return
+    click.echo(f"audit chain BROKEN at entry {report.first_bad_id}: {report.reason} "
+               f"({report.count} entries verified before it)", err=True)
+    sys.exit(1)
+
+
+# -- crypto ---------------------------------------------------------------------------------
+@click.group("crypto")
+def crypto_group():
+    """Keys: keyring creation and key operations."""
+
+
+@crypto_group.command("new-keyring")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
+def crypto_new_keyring(out):
+    """Write a new keyring file (mode 0600). Refuses to overwrite one."""
+    from caseflow.crypto.keyring import Keyring
+
+    if Path(out).exists():
+        _fail(f"{out} exists; refusing to overwrite a keyring")
+    Keyring.generate().write(out)
+    click.echo(f"wrote {out} (mode 0600); keep it apart from the database and its backups")
+
+
+COMMANDS = (init_command, orgs_group, users_group, demo_command, serve_command, audit_group, crypto_group)
+
+
+def register_commands(app) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+for _command in COMMANDS:
+    main.add_command(_command)

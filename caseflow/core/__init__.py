@@ -1,0 +1,1 @@
+"""Pieces every feature module shares: database types, errors, pagination, clock, i18n."""

@@ -1,0 +1,32 @@
+"""flask-smorest's Api, answering errors in the contract's shape."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import g, jsonify
+from flask_smorest import Api
+
+
+class ErrorSchema(ma.Schema):
+    """Every error response (documentation only; :func:`error_payload` builds it)."""
+
+    status = ma.fields.Integer(metadata={"description": "HTTP status code"})
+    message = ma.fields.String(metadata={"description": "What went wrong, in the request's language"})
+    errors = ma.fields.Dict(
+        metadata={"description": "Messages per field, when the body or query was not valid"}
+    )
+
+
+class CaseflowApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error):
+        from caseflow.core.errors import error_payload
+
+        if getattr(error, "keep_changes", False):
+            g.caseflow_keep_changes = True
+        payload, code, headers = error_payload(error)
+        response = jsonify(payload)
+        response.status_code = code
+        response.headers.update(headers)
+        return response

@@ -1,0 +1,29 @@
+"""The one place the current time comes from, so tests and the scheduler can inject it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+_frozen: datetime | None = None
+
+
+def utcnow() -> datetime:
+    return _frozen if _frozen is not None else datetime.now(timezone.utc)
+
+
+class frozen_time:
+    """Context manager that pins ``utcnow`` (tests, ``scheduler tick --now``)."""
+
+    def __init__(self, at: datetime):
+        if at.tzinfo is None:
+            raise ValueError("frozen time must be timezone-aware")
+        self.at = at.astimezone(timezone.utc)
+
+    def __enter__(self):
+        global _frozen
+        self._previous, _frozen = _frozen, self.at
+        return self.at
+
+    def __exit__(self, *exc):
+        global _frozen
+        _frozen = self._previous

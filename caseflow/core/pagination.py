@@ -1,0 +1,39 @@
+"""The contract's list shape: ``{"items", "total", "page", "per_page"}``."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from sqlalchemy import func, select
+
+from caseflow.extensions import db
+
+MAX_PER_PAGE = 100
+
+
+class PageArgs(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000))
+    per_page = ma.fields.Integer(
+        load_default=20, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
+    )
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """A page of ``item_schema`` items, documented in OpenAPI under ``name``."""
+    return type(
+        name,
+        (ma.Schema,),
+        {
+            "items": ma.fields.List(ma.fields.Nested(item_schema)),
+            "total": ma.fields.Integer(),
+            "page": ma.fields.Integer(),
+            "per_page": ma.fields.Integer(),
+        },
+    )
+
+
+def paginate(statement, args: dict) -> dict:
+    """Run ``statement`` for one page; the count is taken from the same filtered query."""
+    page, per_page = args.get("page", 1), args.get("per_page", 20)
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": items, "total": total, "page": page, "per_page": per_page}

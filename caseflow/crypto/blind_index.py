@@ -1,0 +1,85 @@
+"""Blind indexes: exact search over encrypted values without decrypting every row.
+
+A term is HMAC-SHA256 of the normalised value under a per-index subkey of the blind-index
+key, truncated to a few bits so that each term is shared by several survivors (an observer
+of the index learns little; CipherSweet's planner rule). Searches fetch the candidates for
+a term and keep only those whose decrypted value really matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from caseflow.crypto.keys import keyring
+from caseflow.crypto.models import BlindIndexState, SurvivorSearchTerm
+from caseflow.extensions import db
+
+INDEX_NAMES = ("document", "name")
+
+
+def term_for(name: str, version: int, bits: int, normalised: str) -> int:
+    subkey = hmac.new(keyring().index_key(version), b"caseflow-blind-index:" + name.encode(), hashlib.sha256).digest()
+    digest = hmac.new(subkey, normalised.encode("utf-8"), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") >> (64 - bits)
+
+
+def state(name: str) -> BlindIndexState:
+    current = db.session.get(BlindIndexState, name)
+    if current is None:
+        current = BlindIndexState(
+            name=name,
+            active_version=1,
+            active_bits=current_app.config["CASEFLOW_BLIND_INDEX_BITS"],
+        )
+        db.session.add(current)
+        db.session.flush()
+    return current
+
+
+def _live_versions(name: str) -> list[tuple[int, int]]:
+    current = state(name)
+    versions = [(current.active_version, current.active_bits)]
+    if current.building_version is not None:
+        versions.append((current.building_version, current.building_bits))
+    return versions
+
+
+def write_terms(survivor_id: uuid.UUID, values: dict[str, str | None]) -> None:
+    """Replace the survivor's terms for each index in ``values`` (normalised values)."""
+    for name, normalised in values.items():
+        db.session.execute(
+            delete(SurvivorSearchTerm).where(
+                SurvivorSearchTerm.survivor_id == survivor_id, SurvivorSearchTerm.index_name == name
+            )
+        )
+        if not normalised:
+            continue
+        for version, bits in _live_versions(name):
+            db.session.add(
+                SurvivorSearchTerm(
+                    survivor_id=survivor_id,
+                    index_name=name,
+                    version=version,
+                    term=term_for(name, version, bits, normalised),
+                )
+            )
+
+
+def clear_terms(survivor_id: uuid.UUID) -> None:
+    db.session.execute(delete(SurvivorSearchTerm).where(SurvivorSearchTerm.survivor_id == survivor_id))
+
+
+def candidate_ids(name: str, normalised: str):
+    """A subquery of survivor ids whose term matches; callers must filter true matches."""
+    current = state(name)
+    term = term_for(name, current.active_version, current.active_bits, normalised)
+    return select(SurvivorSearchTerm.survivor_id).where(
+        SurvivorSearchTerm.index_name == name,
+        SurvivorSearchTerm.version == current.active_version,
+        SurvivorSearchTerm.term == term,
+    )

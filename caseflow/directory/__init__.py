@@ -1,0 +1,1 @@
+"""Organizations (centres, health facilities, police stations, courts...) and staff accounts."""

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
+from caseflow.extensions import db
+
+SECTORS = ("cem", "health", "police", "justice", "social", "ngo")
+ROLES = ("admin", "supervisor", "caseworker", "mentor", "psychologist", "liaison")
+DISCIPLINES = ("admission", "psychology", "legal", "social")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Organization(UUIDPrimaryKey, Timestamps, db.Model):
+    __tablename__ = "organizations"
+    __table_args__ = (CheckConstraint(_in("sector", SECTORS), name="sector"),)
+
+    #: Short, stable code used in case codes and the CLI (``CEM-LIMA``).
+    code: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    sector: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
+    #: INEI UBIGEO of the district (6 digits), for statistics and the service directory.
+    district: Mapped[str | None] = mapped_column(String(6), index=True)
+    #: Service types this organization offers (contract value list).
+    service_types: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    users = relationship("User", back_populates="organization")
+
+
+class User(UUIDPrimaryKey, Timestamps, UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(f"discipline IS NULL OR {_in('discipline', DISCIPLINES)}", name="discipline"),
+    )
+
+    #: Stored lower-case; logins compare case-insensitively.
+    username: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    discipline: Mapped[str | None] = mapped_column(String(20))
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id"), nullable=False, index=True
+    )
+    #: ``active`` is flask-login's notion too: inactive accounts cannot authenticate.
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization = relationship(Organization, back_populates="users")
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        return str(self.id)

@@ -1,0 +1,115 @@
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from caseflow.access.policy import require
+from caseflow.core.errors import NotFound
+from caseflow.core.pagination import page_schema, paginate
+from caseflow.directory import services
+from caseflow.directory.models import Organization, User
+from caseflow.directory.schemas import (
+    OrganizationPatchSchema, OrganizationQuery, OrganizationSchema, UserPatchSchema, UserQuery,
+    UserSchema,
+)
+from caseflow.extensions import db
+
+blp = Blueprint("directory", __name__, url_prefix="/api/v1", description="Organizations and staff accounts")
+
+OrganizationPage = page_schema(OrganizationSchema, "OrganizationPage")
+UserPage = page_schema(UserSchema, "UserPage")
+
+
+@blp.get("/organizations")
+@blp.arguments(OrganizationQuery, location="query")
+@blp.response(200, OrganizationPage)
+def list_organizations(args):
+    """The service directory: where a case can be referred (by sector, service, district)."""
+    require("directory.read")
+    statement = select(Organization).order_by(Organization.code)
+    if "sector" in args:
+        statement = statement.where(Organization.sector == args["sector"])
+    if "district" in args:
+        statement = statement.where(Organization.district == args["district"])
+    if "service_type" in args:
+        # JSON containment differs per backend; the directory is small, so filter here.
+        ids = [o.id for o in db.session.scalars(statement) if args["service_type"] in (o.service_types or [])]
+        statement = statement.where(Organization.id.in_(ids))
+    return paginate(statement, args)
+
+
+@blp.post("/organizations")
+@blp.arguments(OrganizationSchema)
+@blp.response(201, OrganizationSchema)
+def create_organization(data):
+    require("directory.write")
+    return services.create_organization(**data)
+
+
+@blp.get("/organizations/<uuid:organization_id>")
+@blp.response(200, OrganizationSchema)
+def get_organization(organization_id):
+    require("directory.read")
+    organization = db.session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound()
+    return organization
+
+
+@blp.patch("/organizations/<uuid:organization_id>")
+@blp.arguments(OrganizationPatchSchema)
+@blp.response(200, OrganizationSchema)
+def patch_organization(changes, organization_id):
+    require("directory.write")
+    organization = db.session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound()
+    return services.update_organization(organization, changes)
+
+
+def _users_in_reach():
+    """Administrators see every account; others the accounts of their own organization."""
+    statement = select(User).order_by(User.username)
+    if current_user.role != "admin":
+        statement = statement.where(User.organization_id == current_user.organization_id)
+    return statement
+
+
+@blp.get("/users")
+@blp.arguments(UserQuery, location="query")
+@blp.response(200, UserPage)
+def list_users(args):
+    require("directory.read")
+    statement = _users_in_reach()
+    for name in ("role", "organization_id", "active"):
+        if name in args:
+            statement = statement.where(getattr(User, name) == args[name])
+    return paginate(statement, args)
+
+
+@blp.post("/users")
+@blp.arguments(UserSchema)
+@blp.response(201, UserSchema)
+def create_user(data):
+    require("directory.write")
+    return services.create_user(**data)
+
+
+@blp.get("/users/<uuid:user_id>")
+@blp.response(200, UserSchema)
+def get_user(user_id):
+    require("directory.read")
+    user = db.session.scalars(_users_in_reach().where(User.id == user_id)).first()
+    if user is None:
+        raise NotFound()
+    return user
+
+
+@blp.patch("/users/<uuid:user_id>")
+@blp.arguments(UserPatchSchema)
+@blp.response(200, UserSchema)
+def patch_user(changes, user_id):
+    require("directory.write")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return services.update_user(user, changes)

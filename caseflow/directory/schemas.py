@@ -1,0 +1,90 @@
+import marshmallow as ma
+from flask_babel import lazy_gettext
+
+from caseflow.core.fields import choice, text
+from caseflow.core.pagination import PageArgs
+from caseflow.directory.models import DISCIPLINES, ROLES, SECTORS
+
+SERVICE_TYPES = (
+    "hiv_pep", "emergency_contraception", "medical_care", "medico_legal_exam", "mental_health",
+    "complaint", "protective_measures", "legal_proceedings", "shelter", "social_support",
+    "economic_support", "legal_aid", "other",
+)
+
+UBIGEO = ma.validate.Regexp(r"^\d{6}$", error=lazy_gettext("Must be a 6-digit UBIGEO code."))
+ORG_CODE = ma.validate.Regexp(
+    r"^[A-Z0-9][A-Z0-9-]{1,31}$",
+    error=lazy_gettext("Use 2 to 32 capital letters, digits or hyphens."),
+)
+USERNAME = ma.validate.Regexp(
+    r"^[a-z0-9][a-z0-9._-]{2,79}$",
+    error=lazy_gettext("Use 3 to 80 lower-case letters, digits, dots, hyphens or underscores."),
+)
+
+
+class OrganizationSchema(ma.Schema):
+    id = ma.fields.UUID(dump_only=True)
+    code = text(32, required=True, validate=ORG_CODE)
+    name = text(200, required=True, required_nonblank=True)
+    sector = choice(SECTORS, required=True)
+    district = ma.fields.String(allow_none=True, validate=UBIGEO)
+    service_types = ma.fields.List(choice(SERVICE_TYPES), load_default=list)
+    active = ma.fields.Boolean(dump_only=True)
+
+
+class OrganizationPatchSchema(ma.Schema):
+    name = text(200, required_nonblank=True)
+    district = ma.fields.String(allow_none=True, validate=UBIGEO)
+    service_types = ma.fields.List(choice(SERVICE_TYPES))
+    active = ma.fields.Boolean()
+
+
+class OrganizationQuery(PageArgs):
+    sector = choice(SECTORS)
+    service_type = choice(SERVICE_TYPES)
+    district = ma.fields.String(validate=UBIGEO)
+
+
+class OrganizationRefSchema(ma.Schema):
+    id = ma.fields.UUID()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    sector = ma.fields.String()
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.UUID(dump_only=True)
+    username = ma.fields.String(required=True, validate=USERNAME)
+    full_name = text(200, allow_none=True)
+    email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=254))
+    role = choice(ROLES, required=True)
+    discipline = choice(DISCIPLINES, allow_none=True)
+    organization_id = ma.fields.UUID(required=True)
+    organization = ma.fields.Nested(OrganizationRefSchema, dump_only=True)
+    password = ma.fields.String(
+        load_only=True, required=True,
+        validate=ma.validate.Length(min=12, max=200, error=lazy_gettext("Use between {min} and {max} characters.")),
+    )
+    active = ma.fields.Boolean(dump_only=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    last_login_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class UserPatchSchema(ma.Schema):
+    full_name = text(200, allow_none=True)
+    email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=254))
+    role = choice(ROLES)
+    discipline = choice(DISCIPLINES, allow_none=True)
+    active = ma.fields.Boolean()
+    password = ma.fields.String(
+        load_only=True,
+        validate=ma.validate.Length(min=12, max=200, error=lazy_gettext("Use between {min} and {max} characters.")),
+    )
+    #: Lifts a lockout after a verified identity check.
+    unlock = ma.fields.Boolean(load_only=True)
+
+
+class UserQuery(PageArgs):
+    role = choice(ROLES)
+    organization_id = ma.fields.UUID()
+    active = ma.fields.Boolean()

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
+from caseflow.crypto.fields import EncryptedAttribute, encrypted_column
+from caseflow.extensions import db
+
+DOCUMENT_TYPES = ("DNI", "CE", "PASSPORT", "OTHER", "NONE")
+SEXES = ("female", "male", "intersex", "unknown")
+DISABILITIES = ("none", "physical", "sensory", "intellectual", "psychosocial", "multiple", "unknown")
+
+
+class Survivor(UUIDPrimaryKey, Timestamps, db.Model):
+    """A survivor. Identifying values exist only as ciphertext (``*_ct`` columns).
+
+    Plain columns are coded values kept for statistics and routing (sex, district, mother
+    tongue, disability), never enough on their own to identify her.
+    """
+
+    __tablename__ = "survivors"
+    __table_args__ = (
+        CheckConstraint("document_type IN ('DNI', 'CE', 'PASSPORT', 'OTHER', 'NONE')", name="document_type"),
+    )
+
+    #: The centre that registered her.
+    organization_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("organizations.id"), nullable=False, index=True)
+    #: Her data key; null once erased (crypto-shredding).
+    data_key_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("data_keys.id", ondelete="SET NULL"), index=True)
+    document_type: Mapped[str] = mapped_column(String(10), nullable=False, default="NONE")
+    sex: Mapped[str | None] = mapped_column(String(10))
+    district: Mapped[str | None] = mapped_column(String(6))
+    mother_tongue: Mapped[str | None] = mapped_column(String(40))
+    disability: Mapped[str | None] = mapped_column(String(20))
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    given_names_ct: Mapped[bytes | None] = encrypted_column()
+    family_names_ct: Mapped[bytes | None] = encrypted_column()
+    alias_ct: Mapped[bytes | None] = encrypted_column()
+    document_number_ct: Mapped[bytes | None] = encrypted_column()
+    birth_date_ct: Mapped[bytes | None] = encrypted_column()
+    phone_ct: Mapped[bytes | None] = encrypted_column()
+    address_ct: Mapped[bytes | None] = encrypted_column()
+    safe_contact_ct: Mapped[bytes | None] = encrypted_column()
+    gender_identity_ct: Mapped[bytes | None] = encrypted_column()
+
+    given_names = EncryptedAttribute()
+    family_names = EncryptedAttribute()
+    alias = EncryptedAttribute()
+    document_number = EncryptedAttribute()
+    birth_date = EncryptedAttribute("date")
+    phone = EncryptedAttribute()
+    address = EncryptedAttribute()
+    #: When and how she can be contacted safely (e.g. "after 18h, only by phone").
+    safe_contact = EncryptedAttribute()
+    gender_identity = EncryptedAttribute()
+
+    ENCRYPTED_FIELDS = (
+        "given_names", "family_names", "alias", "document_number", "birth_date", "phone",
+        "address", "safe_contact", "gender_identity",
+    )
+
+    def encryption_key_id(self) -> uuid.UUID | None:
+        return self.data_key_id
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
+
+
+class SurvivorOwned:
+    """Mixin for records holding a survivor's data: they encrypt under her data key."""
+
+    survivor_id: Mapped[uuid.UUID]
+
+    def encryption_key_id(self) -> uuid.UUID | None:
+        survivor = db.session.get(Survivor, self.survivor_id)
+        return survivor.data_key_id if survivor is not None else None

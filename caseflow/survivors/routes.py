@@ -1,0 +1,50 @@
+from flask_smorest import Blueprint
+
+from caseflow.access.policy import require, survivor_or_404
+from caseflow.core.pagination import page_schema, paginate
+from caseflow.survivors import services
+from caseflow.survivors.schemas import (
+    SurvivorCreateSchema, SurvivorFields, SurvivorQuery, SurvivorSchema,
+)
+
+blp = Blueprint("survivors", __name__, url_prefix="/api/v1/survivors", description="Survivors (encrypted)")
+
+SurvivorPage = page_schema(SurvivorSchema, "SurvivorPage")
+
+
+@blp.post("")
+@blp.arguments(SurvivorCreateSchema)
+@blp.response(201, SurvivorSchema)
+def register_survivor(data):
+    require("survivor.register")
+    return services.register(data)
+
+
+@blp.get("")
+@blp.arguments(SurvivorQuery, location="query")
+@blp.response(200, SurvivorPage)
+def list_survivors(args):
+    """Exact search by document or by full name; without either, the centre's survivors."""
+    require("survivor.read")
+    if "document_number" in args:
+        found = services.find_by_document(args["document_type"], args["document_number"])
+    elif "name" in args:
+        found = services.find_by_name(args["name"])
+    else:
+        return paginate(services.in_reach(), args)
+    page, per_page = args["page"], args["per_page"]
+    return {"items": found[(page - 1) * per_page: page * per_page], "total": len(found),
+            "page": page, "per_page": per_page}
+
+
+@blp.get("/<uuid:survivor_id>")
+@blp.response(200, SurvivorSchema)
+def get_survivor(survivor_id):
+    return services.readable(survivor_or_404(survivor_id))
+
+
+@blp.patch("/<uuid:survivor_id>")
+@blp.arguments(SurvivorFields)
+@blp.response(200, SurvivorSchema)
+def correct_survivor(changes, survivor_id):
+    return services.correct(survivor_or_404(survivor_id, "survivor.correct"), changes)

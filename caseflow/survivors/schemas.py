@@ -1,0 +1,51 @@
+import marshmallow as ma
+from flask_babel import lazy_gettext
+
+from caseflow.core.fields import choice, text
+from caseflow.core.pagination import PageArgs
+from caseflow.directory.schemas import UBIGEO
+from caseflow.survivors.models import DISABILITIES, DOCUMENT_TYPES, SEXES
+
+
+class SurvivorFields(ma.Schema):
+    given_names = text(120, allow_none=True)
+    family_names = text(120, allow_none=True)
+    alias = text(60, allow_none=True, metadata={"description": "What mentors and messages may call her"})
+    document_type = choice(DOCUMENT_TYPES)
+    document_number = text(20, allow_none=True)
+    birth_date = ma.fields.Date(allow_none=True)
+    sex = choice(SEXES, allow_none=True)
+    gender_identity = text(60, allow_none=True, metadata={
+        "description": "Self-described (e.g. woman, trans woman, non-binary); optional"
+    })
+    phone = text(30, allow_none=True)
+    address = text(300, allow_none=True)
+    safe_contact = text(500, allow_none=True, metadata={"description": "Safe times and ways to contact her"})
+    district = ma.fields.String(allow_none=True, validate=UBIGEO)
+    mother_tongue = text(40, allow_none=True)
+    disability = choice(DISABILITIES, allow_none=True)
+
+
+class SurvivorCreateSchema(SurvivorFields):
+    document_type = choice(DOCUMENT_TYPES, load_default="NONE")
+
+
+class SurvivorSchema(SurvivorFields):
+    id = ma.fields.UUID()
+    organization_id = ma.fields.UUID()
+    created_at = ma.fields.AwareDateTime()
+    updated_at = ma.fields.AwareDateTime()
+
+
+class SurvivorQuery(PageArgs):
+    document_type = choice(DOCUMENT_TYPES)
+    document_number = text(40)
+    name = text(250, metadata={"description": "Exact full name; case, accents and spacing ignored"})
+
+    @ma.validates_schema
+    def _document_pair(self, data, **kwargs):
+        if ("document_number" in data) != ("document_type" in data):
+            raise ma.ValidationError(
+                lazy_gettext("Search by document needs both document_type and document_number."),
+                "document_number",
+            )

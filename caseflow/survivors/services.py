@@ -1,0 +1,121 @@
+"""Registering, correcting and finding survivors."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from caseflow.access.policy import scope_survivors
+from caseflow.audit.services import record_model_write
+from caseflow.core.clock import utcnow
+from caseflow.core.errors import Gone, Unprocessable
+from caseflow.crypto import blind_index, normalize
+from caseflow.crypto.keys import create_data_key
+from caseflow.extensions import db
+from caseflow.survivors.models import Survivor
+
+PLAIN_FIELDS = ("document_type", "sex", "district", "mother_tongue", "disability")
+SEARCH_LIMIT = 100
+
+
+def _validate(values: dict) -> None:
+    errors: dict[str, list] = {}
+    doc_type, number = values.get("document_type"), values.get("document_number")
+    if doc_type == "NONE" and number:
+        errors["document_number"] = [lazy_gettext("No document number when the document type is NONE.")]
+    if doc_type not in (None, "NONE") and not (number and normalize.document_number(number)):
+        errors["document_number"] = [lazy_gettext("A document number is required for this document type.")]
+    if not (values.get("given_names") or values.get("alias")):
+        errors["given_names"] = [lazy_gettext("Give her names or at least an alias.")]
+    birth_date = values.get("birth_date")
+    if birth_date is not None and (birth_date > utcnow().date() or birth_date.year < 1900):
+        errors["birth_date"] = [lazy_gettext("The birth date must be in the past.")]
+    if errors:
+        raise Unprocessable(errors=errors)
+
+
+def _document_key(document_type: str | None, number: str | None) -> str | None:
+    if not number or document_type in (None, "NONE"):
+        return None
+    return f"{document_type}:{normalize.document_number(number)}"
+
+
+def _reindex(survivor: Survivor) -> None:
+    blind_index.write_terms(survivor.id, {
+        "document": _document_key(survivor.document_type, survivor.document_number),
+        "name": normalize.full_name(survivor.given_names, survivor.family_names) or None,
+    })
+
+
+def register(values: dict) -> Survivor:
+    _validate(values)
+    survivor = Survivor(organization_id=current_user.organization_id, created_by_id=current_user.id)
+    survivor.ensure_id()
+    survivor.data_key_id = create_data_key().id
+    _assign(survivor, values)
+    db.session.add(survivor)
+    db.session.flush()
+    _reindex(survivor)
+    record_model_write("create", survivor, fields=[k for k, v in values.items() if v is not None])
+    return survivor
+
+
+def _assign(survivor: Survivor, values: dict) -> None:
+    for name, value in values.items():
+        setattr(survivor, name, value)
+
+
+def correct(survivor: Survivor, changes: dict) -> Survivor:
+    """Rectification (Ley 29733): fields are replaced, the audit names which ones."""
+    readable(survivor)
+    merged = {name: getattr(survivor, name) for name in ("document_type", "document_number", "given_names", "alias", "birth_date")}
+    merged.update(changes)
+    _validate(merged)
+    _assign(survivor, changes)
+    db.session.flush()
+    if {"document_type", "document_number", "given_names", "family_names"} & set(changes):
+        _reindex(survivor)
+    record_model_write("update", survivor, fields=list(changes))
+    return survivor
+
+
+def readable(survivor: Survivor) -> Survivor:
+    if survivor.erased:
+        raise Gone()
+    return survivor
+
+
+def _true_matches(index_name: str, normalised: str, matches) -> list[Survivor]:
+    statement = (
+        scope_survivors()
+        .where(Survivor.id.in_(blind_index.candidate_ids(index_name, normalised)), Survivor.erased_at.is_(None))
+        .order_by(Survivor.created_at)
+        .limit(SEARCH_LIMIT * 4)
+    )
+    return [s for s in db.session.scalars(statement) if matches(s)][:SEARCH_LIMIT]
+
+
+def find_by_document(document_type: str, number: str) -> list[Survivor]:
+    wanted = _document_key(document_type, number)
+    if wanted is None:
+        return []
+    return _true_matches(
+        "document", wanted,
+        lambda s: _document_key(s.document_type, s.document_number) == wanted,
+    )
+
+
+def find_by_name(name: str) -> list[Survivor]:
+    wanted = normalize.person_name(name)
+    if not wanted:
+        return []
+    return _true_matches("name", wanted, lambda s: normalize.full_name(s.given_names, s.family_names) == wanted)
+
+
+def in_reach():
+    return scope_survivors().where(Survivor.erased_at.is_(None)).order_by(Survivor.created_at.desc())
+
+
+def by_ids(ids) -> list[Survivor]:
+    return list(db.session.scalars(select(Survivor).where(Survivor.id.in_(ids))))

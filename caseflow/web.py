@@ -1,0 +1,177 @@
+"""Wiring of the web application: extensions, blueprints, the unit of work, errors."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request, session
+from flask_babel import lazy_gettext
+from flask_login import current_user
+from sqlalchemy import event
+from werkzeug.exceptions import HTTPException
+
+from caseflow.core.auth_required import is_public
+from caseflow.core.errors import Forbidden, Unauthorized, error_payload
+from caseflow.extensions import api, babel, db, login_manager, migrate
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+REQUEST_STATE = (
+    "_login_user", "caseflow_auth_method", "caseflow_auth_token", "caseflow_data_keys",
+    "caseflow_unaudited_reads", "caseflow_keep_changes", "caseflow_system_actor",
+)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(_migrations_dir()))
+    from caseflow.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale, default_locale=app.config["CASEFLOW_LOCALE"],
+                   default_timezone="UTC")
+    login_manager.init_app(app)
+    login_manager.session_protection = None
+    login_manager.request_loader(_load_user_from_request)
+    api.init_app(app, spec_kwargs={
+        "components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "cookie": {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]},
+        }},
+        "security": [{"bearer": []}, {"cookie": []}],
+    })
+    with app.app_context():
+        _configure_engine(db.engine)
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _configure_engine(engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the driver, open transactions, so each can BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection):
+        # A write lock from the start: the audit chain reads its last link and appends in
+        # one transaction, which a deferred SQLite transaction could not upgrade safely.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def register_blueprints(app: Flask) -> None:
+    from caseflow.audit.routes import blp as audit_blp
+    from caseflow.auth.routes import blp as auth_blp
+    from caseflow.cases.routes import blp as cases_blp
+    from caseflow.directory.routes import blp as directory_blp
+    from caseflow.survivors.routes import blp as survivors_blp
+
+    for blueprint in (auth_blp, directory_blp, survivors_blp, cases_blp, audit_blp):
+        api.register_blueprint(blueprint)
+
+
+def _load_user_from_request(req):
+    from caseflow.auth.services import token_for
+
+    header = req.headers.get("Authorization", "")
+    if header:
+        scheme, _, raw = header.partition(" ")
+        token = token_for(raw.strip(), "bearer") if scheme.lower() == "bearer" else None
+        g.caseflow_auth_method = "bearer"
+    else:
+        token = token_for(session.get("auth"), "session")
+        g.caseflow_auth_method = "cookie"
+    g.caseflow_auth_token = token
+    return token.user if token else None
+
+
+CSRF_MESSAGE = lazy_gettext("Missing or invalid CSRF token: send the X-CSRF-Token header from login.")
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def authenticate_and_check_csrf():
+        # A request never inherits who-is-calling or unwrapped keys from an earlier one,
+        # even where an application context is shared (tests, CLI-driven requests).
+        for key in REQUEST_STATE:
+            g.pop(key, None)
+        view = app.view_functions.get(request.endpoint)
+        if view is None or is_public(view) or request.endpoint.startswith("api-docs."):
+            return
+        if not current_user.is_authenticated:
+            raise Unauthorized()
+        if request.method not in SAFE_METHODS and g.get("caseflow_auth_method") == "cookie":
+            from caseflow.auth.services import csrf_valid
+
+            if not csrf_valid(request.headers.get("X-CSRF-Token")):
+                raise Forbidden(CSRF_MESSAGE)
+
+    @app.after_request
+    def finish_unit_of_work(response):
+        """The request is the transaction: commit on success, roll back on error.
+
+        Audit entries for reads survive a rollback (see caseflow.audit.services) and are
+        committed on their own, so a failed request never hides a read.
+        """
+        from caseflow.audit.services import has_pending
+
+        if response.status_code < 400 or g.pop("caseflow_keep_changes", False):
+            db.session.commit()
+        else:
+            db.session.rollback()
+            if has_pending(db.session()):
+                db.session.commit()
+        _security_headers(response)
+        return response
+
+    @app.teardown_request
+    def discard_on_exception(exc):
+        if exc is not None:
+            db.session.rollback()
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+    headers.setdefault("Cache-Control", "no-store")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+def register_error_handlers(app: Flask) -> None:
+    from flask import jsonify
+
+    def json_error(error: HTTPException):
+        payload, code, headers = error_payload(error)
+        response = jsonify(payload)
+        response.status_code = code
+        response.headers.update(headers)
+        return response
+
+    # Outside the API blueprints (unknown paths, 405 on app routes) Werkzeug would answer
+    # with HTML; the contract wants JSON everywhere.
+    app.register_error_handler(HTTPException, api.handle_http_exception)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        from sqlalchemy.exc import OperationalError, InterfaceError, DisconnectionError
+        from werkzeug.exceptions import InternalServerError, ServiceUnavailable
+
+        db.session.rollback()
+        if isinstance(error, (OperationalError, InterfaceError, DisconnectionError)):
+            app.logger.error("database unavailable: %s", type(error).__name__)
+            return json_error(ServiceUnavailable())
+        app.logger.exception("unexpected error")
+        return json_error(InternalServerError())

@@ -1,0 +1,125 @@
+"""Fixtures: one migrated app per database, reset before each test.
+
+Every test that asks for ``app`` (or ``client``...) runs on SQLite, and again on
+PostgreSQL when ``CASEFLOW_TEST_DATABASE_URL`` is set; otherwise the PostgreSQL run is
+skipped with that reason. Databases are built by the Alembic migrations, never by
+``create_all``, so the migrations are exercised by every run. Tests commit for real (the
+concurrency tests need it); the reset between tests restores an empty, migrated schema.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ["CASEFLOW_ENV"] = "testing"
+
+from caseflow.crypto.keyring import Keyring  # noqa: E402
+
+PG_URL = os.environ.get("CASEFLOW_TEST_DATABASE_URL")
+PG_SKIP = "CASEFLOW_TEST_DATABASE_URL is not set: the PostgreSQL run of this test is skipped"
+KEYRING_JSON = Keyring.generate().to_json()
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "postgres" in item.keywords and "[postgresql" not in item.nodeid:
+            item.add_marker(pytest.mark.skip(reason="PostgreSQL-only test; runs in its [postgresql] variant"))
+
+
+def _make_app(url: str, tmp: Path):
+    from caseflow import create_app
+
+    return create_app({
+        "SQLALCHEMY_DATABASE_URI": url,
+        "CASEFLOW_KEYRING": KEYRING_JSON,
+        "CASEFLOW_KEYRING_FILE": str(tmp / "unused-keyring.json"),
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
+        "TESTING": True,
+    })
+
+
+class Database:
+    """How to reset one backend to an empty migrated schema between tests."""
+
+    def __init__(self, kind: str, app, path: Path | None = None):
+        self.kind, self.app, self.path = kind, app, path
+        self.template = path.with_suffix(".template") if path else None
+
+    def prepare(self):
+        from flask_migrate import upgrade
+        from sqlalchemy import text
+
+        from caseflow.extensions import db
+
+        with self.app.app_context():
+            if self.kind == "postgresql":
+                with db.engine.begin() as conn:
+                    conn.execute(text("DROP SCHEMA public CASCADE"))
+                    conn.execute(text("CREATE SCHEMA public"))
+            upgrade()
+            db.session.remove()
+            db.engine.dispose()
+        if self.kind == "sqlite":
+            shutil.copyfile(self.path, self.template)
+
+    def reset(self):
+        from sqlalchemy import text
+
+        from caseflow.extensions import db
+
+        with self.app.app_context():
+            db.session.remove()
+            if self.kind == "sqlite":
+                db.engine.dispose()
+                for suffix in ("-wal", "-shm"):
+                    Path(str(self.path) + suffix).unlink(missing_ok=True)
+                shutil.copyfile(self.template, self.path)
+            else:
+                tables = [t.name for t in db.metadata.sorted_tables]
+                with db.engine.begin() as conn:
+                    conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        self.app.extensions.pop("caseflow_keyring", None)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(request.param)
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip(PG_SKIP)
+        backend = Database("postgresql", _make_app(PG_URL, tmp))
+    else:
+        path = tmp / "caseflow.db"
+        backend = Database("sqlite", _make_app(f"sqlite:///{path}", tmp), path)
+    backend.prepare()
+    return backend
+
+
+@pytest.fixture
+def app(database):
+    database.reset()
+    database.app.config.update(CASEFLOW_BLIND_INDEX_BITS=16)
+    with database.app.app_context():
+        yield database.app
+        from caseflow.extensions import db
+
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_kind(database):
+    return database.kind
