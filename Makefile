@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export CASEFLOW_ENV ?= development
 
-.PHONY: run test install translations fuzz bench clean
+.PHONY: run test install translations messages fuzz bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ install: $(VENV)/.installed translations
 # Compiled catalogues are build output (not committed); rebuild them from the .po files.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d caseflow/translations -D messages >/dev/null
+
+# After adding or changing a message: extract, merge into the catalogues, then translate the
+# new Spanish entries in caseflow/translations/es/LC_MESSAGES/messages.po (a test checks).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o caseflow/translations/messages.pot \
+		--no-location --sort-output --project caseflow --copyright-holder caseflow .
+	$(BIN)/pybabel update -i caseflow/translations/messages.pot -d caseflow/translations --no-fuzzy-matching
 
 run: install
 	$(BIN)/caseflow init

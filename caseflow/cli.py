@@ -14,8 +14,12 @@ from caseflow.extensions import db
 
 def _create_app(*_args, **_kwargs):
     from caseflow import create_app
+    from caseflow.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as exc:
+        _fail(str(exc))
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
@@ -219,3 +223,7 @@ def register_commands(app) -> None:
 
 for _command in COMMANDS:
     main.add_command(_command)
+
+
+if __name__ == "__main__":
+    main()

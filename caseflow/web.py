@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g, request, session
 from flask_babel import lazy_gettext
+from flask_babel import refresh as refresh_locale
 from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
@@ -104,6 +105,7 @@ def register_request_hooks(app: Flask) -> None:
         # even where an application context is shared (tests, CLI-driven requests).
         for key in REQUEST_STATE:
             g.pop(key, None)
+        refresh_locale()
         view = app.view_functions.get(request.endpoint)
         if view is None or is_public(view) or request.endpoint.startswith("api-docs."):
             return
@@ -163,6 +165,26 @@ def register_error_handlers(app: Flask) -> None:
     # Outside the API blueprints (unknown paths, 405 on app routes) Werkzeug would answer
     # with HTML; the contract wants JSON everywhere.
     app.register_error_handler(HTTPException, api.handle_http_exception)
+
+    from caseflow.crypto.aead import DecryptionError
+    from caseflow.crypto.fields import ErasedDataError
+
+    @app.errorhandler(ErasedDataError)
+    def erased(error):
+        from caseflow.core.errors import Gone
+
+        db.session.rollback()
+        return json_error(Gone())
+
+    @app.errorhandler(DecryptionError)
+    def integrity_failure(error):
+        from werkzeug.exceptions import InternalServerError
+
+        # A ciphertext failed authentication: tampering, a moved value or the wrong keyring.
+        # Loud in the log (without any value), a plain 500 to the client.
+        db.session.rollback()
+        app.logger.critical("ciphertext integrity failure on %s %s", request.method, request.path)
+        return json_error(InternalServerError())
 
     @app.errorhandler(Exception)
     def unexpected(error):

@@ -96,7 +96,12 @@ def database(request, tmp_path_factory):
         path = tmp / "caseflow.db"
         backend = Database("sqlite", _make_app(f"sqlite:///{path}", tmp), path)
     backend.prepare()
-    return backend
+    yield backend
+    with backend.app.app_context():
+        from caseflow.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from flask import current_app, g
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -51,7 +52,7 @@ def create_token(credentials):
 @blp.response(204)
 def revoke_current_token():
     if g.get("caseflow_auth_method") != "bearer":
-        raise BadRequest(errors={"authorization": ["Send the bearer token to revoke."]})
+        raise BadRequest(lazy_gettext("Send the bearer token you want to revoke."))
     services.revoke(g.caseflow_auth_token)
 
 

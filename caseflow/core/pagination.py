@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
 from caseflow.extensions import db
@@ -10,10 +11,13 @@ from caseflow.extensions import db
 MAX_PER_PAGE = 100
 
 
+_RANGE = lazy_gettext("Must be between {min} and {max}.")
+
+
 class PageArgs(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000, error=_RANGE))
     per_page = ma.fields.Integer(
-        load_default=20, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
+        load_default=20, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE, error=_RANGE)
     )
 
 

@@ -31,6 +31,13 @@ class OrganizationSchema(ma.Schema):
     service_types = ma.fields.List(choice(SERVICE_TYPES), load_default=list)
     active = ma.fields.Boolean(dump_only=True)
 
+    @ma.pre_load
+    def _normalise_code(self, data, **kwargs):
+        # Codes appear in case codes and CLI flags: accept "cem-norte", store "CEM-NORTE".
+        if isinstance(data, dict) and isinstance(data.get("code"), str):
+            data = {**data, "code": data["code"].strip().upper()}
+        return data
+
 
 class OrganizationPatchSchema(ma.Schema):
     name = text(200, required_nonblank=True)

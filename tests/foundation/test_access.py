@@ -1,0 +1,63 @@
+"""Need-to-know: another centre's records do not exist for you; admins read no case content."""
+
+import pytest
+
+from tests.factories import OrganizationFactory, UserFactory, make_case
+from tests.helpers import assert_error, bearer
+
+
+@pytest.fixture
+def two_centres():
+    here, there = OrganizationFactory(), OrganizationFactory()
+    return UserFactory(organization=here), UserFactory(organization=there)
+
+
+def test_another_centres_caseworker_gets_404_on_case_and_survivor(client, two_centres):
+    mine, theirs = two_centres
+    case = make_case(mine)
+    headers = bearer(theirs)
+    assert_error(client.get(f"/api/v1/cases/{case.id}", headers=headers), 404)
+    assert_error(client.patch(f"/api/v1/cases/{case.id}", json={"priority": "low"}, headers=headers), 404)
+    assert_error(client.get(f"/api/v1/survivors/{case.survivor_id}", headers=headers), 404)
+    assert client.get("/api/v1/cases", headers=headers).get_json()["total"] == 0
+    assert client.get(f"/api/v1/cases/{case.id}", headers=bearer(mine)).status_code == 200
+
+
+def test_another_centres_supervisor_gets_404(client, two_centres):
+    mine, theirs = two_centres
+    case = make_case(mine)
+    supervisor = UserFactory(role="supervisor", discipline=None, organization=theirs.organization)
+    assert_error(client.get(f"/api/v1/cases/{case.id}/access-log", headers=bearer(supervisor)), 404)
+
+
+def test_search_never_crosses_centres(client, two_centres):
+    mine, theirs = two_centres
+    case = make_case(mine)
+    from caseflow.core.acting import acting_as
+
+    with acting_as(mine):
+        number = case.survivor.document_number
+    response = client.get(f"/api/v1/survivors?document_type=DNI&document_number={number}", headers=bearer(theirs))
+    assert response.get_json()["total"] == 0
+
+
+@pytest.mark.parametrize("role", ["admin", "mentor", "psychologist", "liaison"])
+def test_roles_without_case_duties_read_no_case_content(client, role):
+    centre = OrganizationFactory()
+    case = make_case(UserFactory(organization=centre))
+    home = centre if role != "liaison" else OrganizationFactory(sector="health")
+    headers = bearer(UserFactory(role=role, discipline=None, organization=home))
+    for path in (f"/api/v1/cases/{case.id}", f"/api/v1/survivors/{case.survivor_id}"):
+        response = client.get(path, headers=headers)
+        assert response.status_code in (403, 404)
+    assert client.get("/api/v1/cases", headers=headers).status_code in (200, 403)
+    if client.get("/api/v1/cases", headers=headers).status_code == 200:
+        assert client.get("/api/v1/cases", headers=headers).get_json()["total"] == 0
+
+
+def test_only_admins_write_the_directory(client):
+    worker = UserFactory()
+    payload = {"code": "X-ORG", "name": "X", "sector": "health"}
+    assert_error(client.post("/api/v1/organizations", json=payload, headers=bearer(worker)), 403)
+    admin = UserFactory(role="admin", discipline=None, organization=worker.organization)
+    assert client.post("/api/v1/organizations", json=payload, headers=bearer(admin)).status_code == 201

@@ -1,0 +1,93 @@
+"""Registering survivors and opening, listing, updating and assigning cases over HTTP."""
+
+import re
+
+from tests.factories import UserFactory, make_case, make_survivor, survivor_values
+from tests.helpers import assert_error, bearer
+
+
+def test_register_survivor_then_open_case_round_trip(client):
+    worker = UserFactory()
+    headers = bearer(worker)
+    values = survivor_values(given_names="Flor Sintética", gender_identity="mujer trans")
+    values["birth_date"] = values["birth_date"].isoformat()
+    created = client.post("/api/v1/survivors", json=values, headers=headers)
+    assert created.status_code == 201
+    survivor = created.get_json()
+    assert survivor["given_names"] == "Flor Sintética" and survivor["gender_identity"] == "mujer trans"
+    assert client.get(f"/api/v1/survivors/{survivor['id']}", headers=headers).get_json() == survivor
+
+    opened = client.post("/api/v1/cases", json={"survivor_id": survivor["id"], "intake_channel": "linea_100",
+                                                "priority": "high"}, headers=headers)
+    assert opened.status_code == 201
+    case = opened.get_json()
+    assert case["status"] == "open" and case["step"] == "engagement"
+    assert re.fullmatch(r"ORG-\d{4}-\d{4}-\d{5}", case["code"])
+    assert "Flor" not in case["code"]
+    assert [a["id"] for a in case["assigned_to"]] == [str(worker.id)]
+    assert case["survivor"]["alias"] == values["alias"]
+    assert client.get(f"/api/v1/cases/{case['id']}", headers=headers).get_json()["code"] == case["code"]
+
+
+def test_case_codes_count_up_per_centre(client):
+    worker = UserFactory()
+    codes = [make_case(worker).code for _ in range(3)]
+    assert [c[-5:] for c in codes] == ["00001", "00002", "00003"]
+    other = make_case(UserFactory())
+    assert other.code.endswith("-00001")
+
+
+def test_case_list_paginates_and_filters(client):
+    worker = UserFactory()
+    colleague = UserFactory(organization=worker.organization)
+    mine = [make_case(worker, priority="high") for _ in range(3)]
+    theirs = make_case(colleague, priority="low")
+    headers = bearer(worker)
+    page = client.get("/api/v1/cases?per_page=2&page=2", headers=headers).get_json()
+    assert page["total"] == 4 and page["page"] == 2 and page["per_page"] == 2 and len(page["items"]) == 2
+    assigned = client.get("/api/v1/cases?assigned_to=me&per_page=100", headers=headers).get_json()
+    assert {c["id"] for c in assigned["items"]} == {str(c.id) for c in mine}
+    low = client.get("/api/v1/cases?priority=low", headers=headers).get_json()
+    assert [c["id"] for c in low["items"]] == [str(theirs.id)]
+    assert client.get("/api/v1/cases?status=closed", headers=headers).get_json()["total"] == 0
+
+
+def test_assigning_a_case(client):
+    worker = UserFactory()
+    case = make_case(worker)
+    colleague = UserFactory(organization=worker.organization, discipline="legal")
+    headers = bearer(worker)
+    response = client.post(f"/api/v1/cases/{case.id}/assign", json={"user_id": str(colleague.id)}, headers=headers)
+    assert response.status_code == 200
+    assert {a["id"] for a in response.get_json()["assigned_to"]} == {str(worker.id), str(colleague.id)}
+    assert_error(client.post(f"/api/v1/cases/{case.id}/assign", json={"user_id": str(colleague.id)},
+                             headers=headers), 409)
+    outsider = UserFactory()
+    assert_error(client.post(f"/api/v1/cases/{case.id}/assign", json={"user_id": str(outsider.id)},
+                             headers=headers), 422, "user_id")
+    inactive = UserFactory(organization=worker.organization, active=False)
+    assert_error(client.post(f"/api/v1/cases/{case.id}/assign", json={"user_id": str(inactive.id)},
+                             headers=headers), 422, "user_id")
+    mentor = UserFactory(organization=worker.organization, role="mentor", discipline=None)
+    assert_error(client.post(f"/api/v1/cases/{case.id}/assign", json={"user_id": str(mentor.id)},
+                             headers=headers), 422, "user_id")
+
+
+def test_opening_a_case_for_an_unknown_or_foreign_survivor_is_404(client):
+    worker = UserFactory()
+    foreign = make_survivor(UserFactory())
+    for survivor_id in (foreign.id, "00000000-0000-4000-8000-000000000000"):
+        assert_error(client.post("/api/v1/cases", json={"survivor_id": str(survivor_id), "intake_channel": "walk_in",
+                                                        "priority": "high"}, headers=bearer(worker)), 404)
+
+
+def test_updating_a_case_records_an_event(client):
+    from caseflow.cases.models import CaseEvent
+    from caseflow.extensions import db
+
+    worker = UserFactory()
+    case = make_case(worker)
+    response = client.patch(f"/api/v1/cases/{case.id}", json={"priority": "medium"}, headers=bearer(worker))
+    assert response.get_json()["priority"] == "medium"
+    kinds = [e.kind for e in db.session.query(CaseEvent).filter_by(case_id=case.id).order_by(CaseEvent.id)]
+    assert kinds == ["case_opened", "assigned", "case_updated"]
