@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import current_app, session
 from flask_babel import lazy_gettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from caseflow.audit.services import record
 from caseflow.auth.models import AuthToken
@@ -74,7 +75,9 @@ def issue_token(user: User, kind: str, ttl: timedelta | None) -> tuple[str, Auth
 def token_for(raw: str | None, kind: str) -> AuthToken | None:
     if not raw or len(raw) > 100:
         return None
-    token = db.session.scalars(select(AuthToken).where(AuthToken.token_hash == _digest(raw))).first()
+    token = db.session.scalars(
+        select(AuthToken).options(joinedload(AuthToken.user)).where(AuthToken.token_hash == _digest(raw))
+    ).first()
     if token is None or token.kind != kind or not token.usable_at(utcnow()):
         return None
     if not token.user.is_active:

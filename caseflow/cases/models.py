@@ -52,7 +52,7 @@ class Case(UUIDPrimaryKey, Timestamps, db.Model):
     organization = relationship("Organization")
     assignments = relationship(
         "CaseAssignment", primaryjoin="and_(CaseAssignment.case_id == Case.id, CaseAssignment.ended_at.is_(None))",
-        viewonly=True,
+        viewonly=True, lazy="selectin",  # one query for a whole page of cases, not one per case
     )
 
 
@@ -67,7 +67,7 @@ class CaseAssignment(UUIDPrimaryKey, db.Model):
     assigned_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user = relationship("User", foreign_keys=[user_id])
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
 
 
 class CaseEvent(db.Model):

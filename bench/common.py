@@ -1,0 +1,125 @@
+"""Shared benchmark plumbing: databases, servers, the load generator, statistics, results."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+WORK = ROOT / "instance" / "bench"
+PG_URL = os.environ.get("CASEFLOW_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+BENCH_SECRET = "bench-secret-key-not-for-production-000000"
+PYTHON = sys.executable
+
+
+def database_url(kind: str, name: str) -> str:
+    if kind == "sqlite":
+        WORK.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{WORK / (name + '.db')}"
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def reset_database(kind: str, name: str) -> str:
+    url = database_url(kind, name)
+    if kind == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(WORK / (name + ".db")) + suffix).unlink(missing_ok=True)
+    else:
+        admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    return url
+
+
+def keyring_file() -> Path:
+    from caseflow.crypto.keyring import Keyring
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = WORK / "bench-keyring.json"
+    if not path.exists():
+        Keyring.generate().write(path)
+    return path
+
+
+def server_env(url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFLOW_")}
+    env.update(CASEFLOW_ENV="production", CASEFLOW_DATABASE_URL=url, CASEFLOW_SECRET_KEY=BENCH_SECRET,
+               CASEFLOW_KEYRING_FILE=str(keyring_file()), PYTHONPATH=str(ROOT))
+    return env
+
+
+def start_server(app_spec: str, port: int, env: dict, workers: int = 2) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+        except urllib.error.HTTPError:
+            return process  # it answers (404/401): it is up
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"{app_spec} exited: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.3)
+            continue
+        return process
+    raise RuntimeError(f"{app_spec} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def token(port: int, username: str, password: str) -> str:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/auth/tokens", method="POST",
+        data=json.dumps({"username": username, "password": password}).encode(),
+        headers={"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(request, timeout=30))["token"]
+
+
+def load(port: int, scenario: str, token_value: str, ids_file: Path, size: int, duration: float,
+         concurrency: int, seed: int) -> dict:
+    out = subprocess.run(
+        [PYTHON, "-m", "bench.loadgen", "--base", f"http://127.0.0.1:{port}", "--scenario", scenario,
+         "--token", token_value, "--ids-file", str(ids_file), "--size", str(size), "--duration", str(duration),
+         "--concurrency", str(concurrency), "--seed", str(seed)],
+        cwd=ROOT, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def medians(runs: list[dict]) -> dict:
+    keys = ("rps", "p50_ms", "p95_ms", "p99_ms")
+    result = {k: round(statistics.median(r[k] for r in runs), 2) for k in keys}
+    result["errors"] = sum(r["errors"] for r in runs)
+    result["requests"] = sum(r["requests"] for r in runs)
+    result["runs"] = len(runs)
+    return result
+
+
+def machine() -> dict:
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+
+
+def write_result(name: str, payload: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    return path

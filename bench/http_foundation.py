@@ -1,0 +1,102 @@
+"""Foundation benchmark: caseflow over HTTP against a bare Flask+SQLAlchemy read.
+
+    python -m bench.http_foundation --db sqlite --size 10000 [--runs 5 --duration 5]
+
+Serves caseflow and the baseline with gunicorn (2 workers each, one at a time), loads them
+from a separate process, repeats every scenario ``--runs`` times interleaved with the
+baseline, and reports medians and ratios to the baseline of the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from bench import common
+
+SCENARIOS = ("get_case", "list_cases", "search_document", "create_survivor_case")
+USER, PASSWORD = "bench.caseworker", "bench-password-2026"
+
+
+def prepare(kind: str, size: int) -> str:
+    name = f"caseflow_bench_{size}"
+    url = common.reset_database(kind, name)
+    from flask_migrate import upgrade
+
+    from caseflow import create_app
+    from caseflow.core.acting import acting_as  # noqa: F401
+    from caseflow.directory import services as directory
+    from caseflow.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": common.database_url(kind, name) if kind == "sqlite"
+                      else url.replace("postgresql://", "postgresql+psycopg://", 1),
+                      "CASEFLOW_KEYRING": None, "CASEFLOW_KEYRING_FILE": str(common.keyring_file())})
+    with app.app_context():
+        upgrade()
+        org = directory.create_organization(code="BENCH", name="CEM de carga", sector="cem", district="150101")
+        user = directory.create_user(username=USER, password=PASSWORD, role="caseworker",
+                                     organization_id=org.id, discipline="admission")
+        db.session.commit()
+        from bench.generate import generate, sample_case_ids
+
+        started = time.perf_counter()
+        generate(org.id, user.id, size)
+        print(f"generated {size} survivors+cases in {time.perf_counter() - started:.1f}s", flush=True)
+        ids = sample_case_ids()
+        (common.WORK / f"ids-{kind}-{size}.json").write_text(json.dumps(ids))
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+def run(kind: str, size: int, runs: int, duration: float, concurrency: int) -> dict:
+    url = prepare(kind, size)
+    env = common.server_env(url)
+    ids_file = common.WORK / f"ids-{kind}-{size}.json"
+    samples: dict[str, list] = {name: [] for name in ("bare_read",) + SCENARIOS}
+    caseflow = common.start_server("caseflow:create_app()", 5601, env)
+    bare = None
+    try:
+        token = common.token(5601, USER, PASSWORD)
+        common.stop(caseflow)
+        for round_ in range(runs):
+            # Baseline and caseflow alternate and never run at the same time.
+            bare = common.start_server("bench.bare_app:app", 5602, env)
+            samples["bare_read"].append(common.load(5602, "bare_read", "", ids_file, size, duration, concurrency, round_))
+            common.stop(bare)
+            bare = None
+            caseflow = common.start_server("caseflow:create_app()", 5601, env)
+            for scenario in SCENARIOS:
+                samples[scenario].append(common.load(5601, scenario, token, ids_file, size, duration, concurrency, round_))
+            common.stop(caseflow)
+            print(f"round {round_ + 1}/{runs}: " + ", ".join(
+                f"{k} p95={v[-1]['p95_ms']}ms" for k, v in samples.items()), flush=True)
+    finally:
+        for process in (caseflow, bare):
+            if process is not None and process.poll() is None:
+                common.stop(process)
+    summary = {name: common.medians(values) for name, values in samples.items()}
+    bare_p95 = summary["bare_read"]["p95_ms"] or 1
+    ratios = {f"{name}_p95_vs_bare": round(summary[name]["p95_ms"] / bare_p95, 2) for name in SCENARIOS}
+    ratios["search_p95_vs_get_case"] = round(summary["search_document"]["p95_ms"] / (summary["get_case"]["p95_ms"] or 1), 2)
+    return {"benchmark": "foundation_http", "database": kind, "size": size, "runs": runs, "duration_s": duration,
+            "concurrency": concurrency, "workers": 2, "summary": summary, "ratios": ratios,
+            "machine": common.machine(), "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args()
+    result = run(args.db, args.size, args.runs, args.duration, args.concurrency)
+    path = common.write_result(f"foundation-{args.db}-{args.size}", result)
+    print(json.dumps(result["ratios"]), "->", path.relative_to(common.ROOT))
+
+
+if __name__ == "__main__":
+    main()

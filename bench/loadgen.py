@@ -1,0 +1,123 @@
+"""HTTP load generator, run as its own process so it does not share the servers' CPU time
+slices with them: N threads with keep-alive connections for a fixed duration.
+
+Prints one JSON object: requests, errors, requests/s, p50/p95/p99 in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import random
+import statistics
+import threading
+import time
+from urllib.parse import urlsplit
+
+
+def _percentile(values, q):
+    if not values:
+        return None
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+class Scenario:
+    def __init__(self, name, token, ids, size, seed):
+        self.name, self.token, self.ids, self.size = name, token, ids, size
+        self.rng = random.Random(seed)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def requests(self):
+        """One logical operation: a list of (method, path, body) done in sequence."""
+        from bench.generate import document_number
+
+        rng = self.rng
+        if self.name == "bare_read":
+            return [("GET", f"/bare/cases/{rng.choice(self.ids)}", None)]
+        if self.name == "get_case":
+            return [("GET", f"/api/v1/cases/{rng.choice(self.ids)}", None)]
+        if self.name == "list_cases":
+            return [("GET", "/api/v1/cases?status=open&per_page=20&page=%d" % rng.randint(1, 50), None)]
+        if self.name == "search_document":
+            dni = document_number(rng.randrange(self.size))
+            shown = rng.choice([dni, f"{dni[:2]}.{dni[2:5]}.{dni[5:]}", f"{dni[:2]} {dni[2:5]} {dni[5:]}"])
+            return [("GET", f"/api/v1/survivors?document_type=DNI&document_number={shown.replace(' ', '%20')}", None)]
+        if self.name == "create_survivor_case":
+            return [("POST", "/api/v1/survivors", {
+                "given_names": "Bench Sintética", "family_names": f"Carga {rng.randrange(10**6)}",
+                "alias": "Bench", "document_type": "DNI", "document_number": str(rng.randrange(10**7, 10**8)),
+                "phone": "+51 900 000 000", "address": "Av. Sintética 1", "district": "150101"}),
+                    ("POST", "/api/v1/cases", "{survivor}")]
+        raise ValueError(self.name)
+
+
+def worker(base, scenario, deadline, latencies, errors, lock):
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    while time.perf_counter() < deadline:
+        started = time.perf_counter()
+        ok = True
+        survivor_id = None
+        for method, path, body in scenario.requests():
+            if body == "{survivor}":
+                body = {"survivor_id": survivor_id, "intake_channel": "walk_in", "priority": "medium"}
+            try:
+                conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=scenario.headers)
+                response = conn.getresponse()
+                payload = response.read()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                ok = False
+                break
+            if response.status >= 400:
+                ok = False
+                break
+            if method == "POST" and path.endswith("/survivors"):
+                survivor_id = json.loads(payload)["id"]
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            if ok:
+                latencies.append(elapsed)
+            else:
+                errors.append(elapsed)
+    conn.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--scenario", required=True)
+    parser.add_argument("--token", default="")
+    parser.add_argument("--ids-file", required=True)
+    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    ids = json.load(open(args.ids_file))
+    latencies, errors, lock = [], [], threading.Lock()
+    deadline = time.perf_counter() + args.duration
+    threads = [threading.Thread(target=worker, args=(args.base, Scenario(args.scenario, args.token, ids, args.size,
+                                                                          args.seed + n), deadline, latencies, errors, lock))
+               for n in range(args.concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    print(json.dumps({
+        "scenario": args.scenario, "requests": len(latencies), "errors": len(errors),
+        "rps": round(len(latencies) / wall, 1),
+        "p50_ms": round(_percentile(latencies, 0.50) or 0, 2),
+        "p95_ms": round(_percentile(latencies, 0.95) or 0, 2),
+        "p99_ms": round(_percentile(latencies, 0.99) or 0, 2),
+        "mean_ms": round(statistics.fmean(latencies), 2) if latencies else None,
+    }))
+
+
+if __name__ == "__main__":
+    main()
