@@ -12,6 +12,7 @@ it is an override recorded there, not a consent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timezone
 
 from flask_babel import lazy_gettext
 from flask_login import current_user
@@ -94,7 +95,7 @@ def record_consent(case: Case, data: dict) -> Consent:
         recipient_organization_id=organization.id if organization else None,
         given_by=data["given_by"], child_assent=data.get("child_assent"),
         best_interest_exception=data.get("best_interest_exception", False),
-        method=data["method"], given_at=data["given_at"], recorded_by_id=current_user.id,
+        method=data["method"], given_at=data["given_at"].astimezone(timezone.utc), recorded_by_id=current_user.id,
     )
     consent.ensure_id()
     if data.get("note"):

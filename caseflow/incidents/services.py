@@ -3,7 +3,7 @@ here from the answers, never taken from the client."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timezone
 
 from flask_babel import lazy_gettext
 from flask_login import current_user
@@ -29,16 +29,16 @@ PLAIN_FIELDS = (
 def _day_start(moment: datetime) -> datetime:
     """The start of ``moment``'s day where the centre is: only the day is known."""
     day = local_date(moment)
-    return datetime.combine(day, time.min, tzinfo=local_zone())
+    return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(timezone.utc)
 
 
 def record_incident(case: Case, data: dict) -> Incident:
     steps.ensure_open(case)
-    occurred_at = data["occurred_at"]
+    occurred_at = data["occurred_at"].astimezone(timezone.utc)
     if not data.get("occurred_time_known", True):
         occurred_at = _day_start(occurred_at)
     not_in_future("occurred_at", occurred_at)
-    reported_at = data.get("reported_at") or utcnow()
+    reported_at = (data.get("reported_at") or utcnow()).astimezone(timezone.utc)
     not_in_future("reported_at", reported_at)
     if reported_at < occurred_at:
         raise field_error("reported_at", lazy_gettext("The report cannot come before the incident."))

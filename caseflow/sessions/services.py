@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timezone
+
 from flask_babel import lazy_gettext
 from flask_login import current_user
 
@@ -25,7 +27,7 @@ def record_session(case: Case, data: dict) -> AttentionSession:
     not_in_future("started_at", data["started_at"])
     session = AttentionSession(
         case_id=case.id, survivor_id=case.survivor_id, discipline=data["discipline"],
-        started_at=data["started_at"], duration_minutes=data["duration_minutes"],
+        started_at=data["started_at"].astimezone(timezone.utc), duration_minutes=data["duration_minutes"],
         held_by_id=current_user.id,
     )
     session.ensure_id()
