@@ -37,7 +37,7 @@ def _checklist_errors(case: Case, data: dict) -> dict:
     errors: dict[str, list] = {}
     reason = data["reason"]
     if reason == "needs_met" and not data["needs_met"]:
-        errors["needs_met"] = [lazy_gettext("Closing because her needs are met needs them met.")]
+        errors["needs_met"] = [lazy_gettext("The reason is that her needs are met: confirm needs_met.")]
     if reason == "no_contact" and days_without_contact(case) <= NO_CONTACT_DAYS:
         errors["reason"] = [lazy_gettext("There was contact with her in the last 30 days.")]
     if not data["safety_plan_reviewed"]:
