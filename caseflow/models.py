@@ -6,3 +6,10 @@ from caseflow.cases.models import Case, CaseAssignment, CaseCodeCounter, CaseEve
 from caseflow.crypto.models import BlindIndexState, DataKey, SurvivorSearchTerm  # noqa: F401
 from caseflow.directory.models import Organization, User  # noqa: F401
 from caseflow.survivors.models import Survivor  # noqa: F401
+from caseflow.incidents.models import Incident  # noqa: F401
+from caseflow.consents.models import Consent  # noqa: F401
+from caseflow.risk.models import RiskAssessment  # noqa: F401
+from caseflow.sessions.models import AttentionSession  # noqa: F401
+from caseflow.plans.models import PlanItem  # noqa: F401
+from caseflow.approvals.models import Approval  # noqa: F401
+from caseflow.closures.models import CaseClosure  # noqa: F401

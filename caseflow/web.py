@@ -75,8 +75,16 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.cases.routes import blp as cases_blp
     from caseflow.directory.routes import blp as directory_blp
     from caseflow.survivors.routes import blp as survivors_blp
+    from caseflow.incidents.routes import blp as incidents_blp
+    from caseflow.consents.routes import blp as consents_blp
+    from caseflow.risk.routes import blp as risk_blp
+    from caseflow.sessions.routes import blp as sessions_blp
+    from caseflow.plans.routes import blp as plans_blp
+    from caseflow.approvals.routes import blp as approvals_blp
+    from caseflow.closures.routes import blp as closures_blp
 
-    for blueprint in (auth_blp, directory_blp, survivors_blp, cases_blp, audit_blp):
+    casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, approvals_blp, closures_blp)
+    for blueprint in (auth_blp, directory_blp, survivors_blp, cases_blp, audit_blp, *casework):
         api.register_blueprint(blueprint)
 
 

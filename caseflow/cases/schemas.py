@@ -14,6 +14,9 @@ class CaseCreateSchema(ma.Schema):
 class CasePatchSchema(ma.Schema):
     intake_channel = choice(INTAKE_CHANNELS)
     priority = choice(PRIORITIES)
+    step = choice(STEPS, metadata={"description": (
+        "Move the case among the six steps: forward within the entry rules, or back; "
+        "closure only through POST /cases/{id}/close")})
 
 
 class AssigneeSchema(ma.Schema):
@@ -71,6 +74,12 @@ class CaseQuery(PageArgs):
         validate=ma.validate.Regexp(r"^(me|[0-9a-fA-F-]{36})$"),
         metadata={"description": "`me` or a user id"},
     )
+    awaiting_approval = ma.fields.Boolean(metadata={
+        "description": "true: cases with a request waiting for a supervisor's decision"})
+    no_contact = ma.fields.Boolean(metadata={
+        "description": "true: open cases without contact for over 30 days (closure candidates)"})
+    no_contact_days = ma.fields.Integer(validate=ma.validate.Range(min=1, max=3650), metadata={
+        "description": "Open cases without contact for over this many days"})
 
 
 class AssignSchema(ma.Schema):

@@ -68,6 +68,11 @@ def open_case(*, survivor_id: uuid.UUID, intake_channel: str, priority: str) -> 
 
 
 def update_case(case: Case, changes: dict) -> Case:
+    changes = dict(changes)
+    if "step" in changes:
+        from caseflow.cases import steps
+
+        steps.move(case, changes.pop("step"))
     before = {name: getattr(case, name) for name in changes}
     for name, value in changes.items():
         setattr(case, name, value)
@@ -116,4 +121,25 @@ def filtered(args: dict):
         statement = statement.where(Case.id.in_(
             select(CaseAssignment.case_id).where(CaseAssignment.user_id == who, CaseAssignment.ended_at.is_(None))
         ))
+    return _casework_filters(statement, args)
+
+
+def _casework_filters(statement, args: dict):
+    """The filters caseworkers use daily: awaiting approval, no contact for too long."""
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from caseflow.approvals.models import Approval
+
+    if "awaiting_approval" in args:
+        pending = select(Approval.case_id).where(Approval.status == "pending")
+        statement = statement.where(Case.id.in_(pending) if args["awaiting_approval"] else Case.id.not_in(pending))
+    days = args.get("no_contact_days")
+    if days is None and args.get("no_contact"):
+        days = 30  # the closure checklist's rule
+    if days is not None:
+        cutoff = utcnow() - timedelta(days=days)
+        statement = statement.where(
+            Case.status == "open", func.coalesce(Case.last_contact_at, Case.opened_at) < cutoff)
     return statement

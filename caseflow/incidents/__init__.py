@@ -1,0 +1,1 @@
+"""Incidents: what happened, classified GBVIMS-style for statistics only."""

@@ -1,0 +1,62 @@
+"""Helpers for casework tests: a centre with its people, and records made over HTTP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from caseflow.core.clock import utcnow
+from tests.factories import OrganizationFactory, UserFactory, make_case
+from tests.helpers import bearer
+
+ALL_NO = {"escalation": False, "weapon": False, "threats_to_kill": False, "strangulation": False,
+          "forced_sex": False, "stalking": False, "jealousy_control": 0, "separation": False,
+          "pregnancy": False, "threats_to_children": False}
+
+
+class Centre:
+    """A CEM with a supervisor and caseworkers of each discipline."""
+
+    def __init__(self):
+        self.org = OrganizationFactory(sector="cem")
+        self.supervisor = UserFactory(role="supervisor", organization=self.org, discipline=None)
+        self.admission = UserFactory(role="caseworker", organization=self.org, discipline="admission")
+        self.psychology = UserFactory(role="caseworker", organization=self.org, discipline="psychology")
+        self.legal = UserFactory(role="caseworker", organization=self.org, discipline="legal")
+        self.admin = UserFactory(role="admin", organization=self.org, discipline=None)
+
+    def case(self, **kwargs):
+        return make_case(self.admission, **kwargs)
+
+
+def iso(moment) -> str:
+    return moment.isoformat()
+
+
+def ago(**kwargs) -> str:
+    return iso(utcnow() - timedelta(**kwargs))
+
+
+def incident_body(**overrides) -> dict:
+    body = {
+        "occurred_at": ago(days=2), "acts": {"physical_assault": True, "psychological_abuse": True},
+        "violence_types": ["fisica", "psicologica"], "perpetrator_relationship": "partner",
+        "location_type": "home", "narrative": "Relato sintético de prueba.",
+    }
+    body.update(overrides)
+    return body
+
+
+def risk_body(**answers) -> dict:
+    return {"instrument": "fvr-demo-v1", "answers": {**ALL_NO, **answers}}
+
+
+def post(client, user, path: str, body: dict, **kwargs):
+    return client.post(f"/api/v1{path}", json=body, headers={**bearer(user), **kwargs.pop("headers", {})}, **kwargs)
+
+
+def get(client, user, path: str, **kwargs):
+    return client.get(f"/api/v1{path}", headers=bearer(user), **kwargs)
+
+
+def patch(client, user, path: str, body: dict):
+    return client.patch(f"/api/v1{path}", json=body, headers=bearer(user))
