@@ -82,7 +82,6 @@ def rebuild(name: str, *, batch: int = 200, after_survivor=None) -> RebuildRepor
             report.survivors += 1
             if after_survivor:
                 after_survivor(survivor_id)
-        db.session.expunge_all()
         operation = db.session.get(KeyOperation, f"rebuild-index:{name}")
     _switch(name, version)
     return report

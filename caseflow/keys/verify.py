@@ -75,7 +75,6 @@ def verify(batch: int = 1000) -> VerifyReport:
             except Exception:  # DecryptionError or a KEK missing from the keyring
                 report.data_keys_unreadable += 1
             last = key.id
-        db.session.expunge_all()
     for model in owned_models(encrypted_only=True):
         _verify_model(model, report, batch)
     for state in db.session.scalars(select(BlindIndexState)):
@@ -120,4 +119,3 @@ def _verify_model(model, report: VerifyReport, batch: int) -> None:
                     report.fields_fresh += 1
                 else:
                     report.fields_stale += 1
-        db.session.expunge_all()
