@@ -17,7 +17,7 @@ def erase_survivor(data, survivor_id):
     """Crypto-shredding erasure, by two supervisors of the centre."""
     survivor = survivor_or_404(survivor_id, "survivor.erase")
     request_, done = erasure.request_or_confirm(survivor, data["reason"])
-    return ErasureRequestSchema().dump(request_), 200 if done else 202
+    return request_, 200 if done else 202
 
 
 @blp.get("/<uuid:survivor_id>/export")
