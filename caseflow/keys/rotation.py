@@ -23,7 +23,7 @@ from caseflow.audit.services import record
 from caseflow.core.clock import utcnow
 from caseflow.crypto import aead
 from caseflow.crypto.keyring import KEY_BYTES, Keyring
-from caseflow.crypto.keys import keyring, reload_keyring, set_keyring, KEYRING_RECHECK_SECONDS
+from caseflow.crypto.keys import KEYRING_RECHECK_SECONDS, keyring, reload_keyring, set_keyring
 from caseflow.crypto.models import DataKey
 from caseflow.extensions import db
 
@@ -88,18 +88,17 @@ def rewrap_batch(ring: Keyring, batch: int) -> int:
         select(DataKey.id, DataKey.kek_id, DataKey.wrapped)
         .where(DataKey.kek_id != primary_id).order_by(DataKey.id).limit(batch)
     ).all()
-    done = 0
     for key_id, kek_id, wrapped in rows:
         raw = aead.unwrap_key(ring.kek(kek_id), wrapped, key_id)
-        result = db.session.execute(
+        # Compare-and-set: a row another run rewrapped, or an erasure deleted, is left alone.
+        db.session.execute(
             update(DataKey)
             .where(DataKey.id == key_id, DataKey.kek_id == kek_id)
             .values(kek_id=primary_id, wrapped=aead.wrap_key(primary_id, primary, raw, key_id),
                     rewrapped_at=utcnow())
         )
-        done += result.rowcount
     db.session.commit()
-    return len(rows)  # rows another run rewrapped first (done < len) count as progress too
+    return len(rows)
 
 
 def rotate(*, new_version: bool = True, batch: int = 500, grace: float | None = None,

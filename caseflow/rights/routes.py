@@ -22,9 +22,11 @@ def erase_survivor(data, survivor_id):
 
 @blp.get("/<uuid:survivor_id>/export")
 @blp.arguments(ExportQuery, location="query")
-@blp.response(200, description="Everything held about her, decrypted (JSON, or printable HTML)",
-              content_type="application/json")
-@blp.alt_response(200, description="Printable HTML", content_type="text/html")
+@blp.doc(responses={"200": {
+    "description": "Everything held about her, decrypted: JSON, or printable HTML "
+                   "(`Accept: text/html` or `?format=html`)",
+    "content": {"application/json": {"schema": {"type": "object"}}, "text/html": {"schema": {"type": "string"}}},
+}})
 def export_survivor(args, survivor_id):
     """Her access right: every record about her, decrypted; audited."""
     content = export.export_survivor(survivor_or_404(survivor_id, "survivor.export"))

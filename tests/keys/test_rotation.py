@@ -16,7 +16,6 @@ from caseflow.crypto.keys import data_key, keyring
 from caseflow.crypto.models import DataKey
 from caseflow.extensions import db
 from caseflow.keys import rotation
-from caseflow.keys.verify import verify
 from caseflow.survivors.models import Survivor
 from tests.factories import UserFactory, make_case, make_survivor
 
