@@ -213,7 +213,12 @@ def crypto_new_keyring(out):
     click.echo(f"wrote {out} (mode 0600); keep it apart from the database and its backups")
 
 
-COMMANDS = (init_command, orgs_group, users_group, demo_command, serve_command, audit_group, crypto_group)
+from caseflow.keys.cli import add_crypto_commands, backup_group, retention_group  # noqa: E402
+
+add_crypto_commands(crypto_group)
+
+COMMANDS = (init_command, orgs_group, users_group, demo_command, serve_command, audit_group, crypto_group,
+            backup_group, retention_group)
 
 
 def register_commands(app) -> None:

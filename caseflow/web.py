@@ -60,6 +60,9 @@ def _configure_engine(engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted content (an erased survivor's wrapped data key) is overwritten with zeros
+        # instead of lingering in free pages of the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -74,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.auth.routes import blp as auth_blp
     from caseflow.cases.routes import blp as cases_blp
     from caseflow.directory.routes import blp as directory_blp
+    from caseflow.rights.routes import blp as rights_blp
     from caseflow.survivors.routes import blp as survivors_blp
     from caseflow.incidents.routes import blp as incidents_blp
     from caseflow.consents.routes import blp as consents_blp
@@ -84,7 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.closures.routes import blp as closures_blp
 
     casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, approvals_blp, closures_blp)
-    for blueprint in (auth_blp, directory_blp, survivors_blp, cases_blp, audit_blp, *casework):
+    for blueprint in (auth_blp, directory_blp, survivors_blp, rights_blp, cases_blp, audit_blp, *casework):
         api.register_blueprint(blueprint)
 
 

@@ -35,10 +35,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "directory.read", "survivor.register", "survivor.read", "survivor.correct",
         "case.open", "case.read", "case.update", "case.assign", "case.access_log", "audit.read",
         "approval.decide",
+        # Erasure takes two supervisors of the centre (see caseflow.rights.erasure).
+        "survivor.erase", "survivor.export",
     }) | CASEWORK,
     "caseworker": frozenset({
         "directory.read", "survivor.register", "survivor.read", "survivor.correct",
-        "case.open", "case.read", "case.update", "case.assign",
+        "case.open", "case.read", "case.update", "case.assign", "survivor.export",
     }) | CASEWORK,
     "mentor": frozenset({"directory.read"}),
     "psychologist": frozenset({"directory.read"}),

@@ -42,7 +42,11 @@ def state(name: str) -> BlindIndexState:
 
 
 def _live_versions(name: str) -> list[tuple[int, int]]:
-    current = state(name)
+    # Read under a share lock: ``crypto rebuild-index`` switches versions under an update
+    # lock, so a write never lands terms for a version set that has just been replaced.
+    current = db.session.get(BlindIndexState, name, with_for_update={"read": True}, populate_existing=True)
+    if current is None:
+        current = state(name)
     versions = [(current.active_version, current.active_bits)]
     if current.building_version is not None:
         versions.append((current.building_version, current.building_bits))

@@ -6,7 +6,9 @@ an erased survivor's key cannot linger in a worker.
 
 from __future__ import annotations
 
+import os
 import secrets
+import time
 import uuid
 
 from flask import current_app, g
@@ -21,18 +23,51 @@ class DataKeyMissing(Exception):
     """The data key was destroyed (erasure) or never existed."""
 
 
+#: How often (seconds) a worker looks at the keyring file for a new version. A rotation
+#: run by another process is picked up within this delay; ``crypto rotate-kek`` waits longer.
+KEYRING_RECHECK_SECONDS = 1.0
+
+
+def _file_stamp(path: str | None):
+    try:
+        stat = os.stat(path) if path else None
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino) if stat else None
+
+
 def keyring() -> Keyring:
     ring = current_app.extensions.get("caseflow_keyring")
     if ring is None:
-        ring = Keyring.load(
-            current_app.config.get("CASEFLOW_KEYRING"), current_app.config.get("CASEFLOW_KEYRING_FILE")
-        )
-        current_app.extensions["caseflow_keyring"] = ring
+        return reload_keyring()
+    if not current_app.config.get("CASEFLOW_KEYRING"):
+        # A keyring file may be rotated by another process while this one serves requests:
+        # look at it now and then so new data keys are wrapped by the new primary KEK.
+        checked = current_app.extensions.get("caseflow_keyring_checked", 0.0)
+        if time.monotonic() - checked > KEYRING_RECHECK_SECONDS:
+            current_app.extensions["caseflow_keyring_checked"] = time.monotonic()
+            stamp = current_app.extensions.get("caseflow_keyring_stamp")
+            if stamp is not None and stamp != _file_stamp(current_app.config.get("CASEFLOW_KEYRING_FILE")):
+                return reload_keyring()
+    return ring
+
+
+def reload_keyring() -> Keyring:
+    """Read the keyring again (a worker meeting a KEK id it does not know yet)."""
+    path = current_app.config.get("CASEFLOW_KEYRING_FILE")
+    inline = current_app.config.get("CASEFLOW_KEYRING")
+    stamp = None if inline else _file_stamp(path)
+    ring = Keyring.load(inline, path)
+    current_app.extensions["caseflow_keyring"] = ring
+    current_app.extensions["caseflow_keyring_stamp"] = stamp
+    current_app.extensions["caseflow_keyring_checked"] = time.monotonic()
     return ring
 
 
 def set_keyring(ring: Keyring) -> None:
     current_app.extensions["caseflow_keyring"] = ring
+    if not current_app.config.get("CASEFLOW_KEYRING"):
+        current_app.extensions["caseflow_keyring_stamp"] = _file_stamp(current_app.config.get("CASEFLOW_KEYRING_FILE"))
     _cache().clear()
 
 
@@ -62,6 +97,8 @@ def data_key(key_id: uuid.UUID) -> bytes:
     if record is None:
         raise DataKeyMissing(str(key_id))
     ring = keyring()
+    if record.kek_id not in ring.keks and not current_app.config.get("CASEFLOW_KEYRING"):
+        ring = reload_keyring()  # rotated by another process since this one loaded it
     try:
         kek = ring.kek(record.kek_id)
     except KeyringError as exc:

@@ -3,8 +3,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, String, Uuid, event, inspect, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
 from caseflow.crypto.fields import EncryptedAttribute, encrypted_column
@@ -66,7 +66,9 @@ class Survivor(UUIDPrimaryKey, Timestamps, db.Model):
     )
 
     def encryption_key_id(self) -> uuid.UUID | None:
-        return self.data_key_id
+        if not inspect(self).persistent:
+            return self.data_key_id  # being registered: her key is in this transaction
+        return current_key_id(self.id)
 
     @property
     def erased(self) -> bool:
@@ -79,5 +81,34 @@ class SurvivorOwned:
     survivor_id: Mapped[uuid.UUID]
 
     def encryption_key_id(self) -> uuid.UUID | None:
-        survivor = db.session.get(Survivor, self.survivor_id)
-        return survivor.data_key_id if survivor is not None else None
+        return current_key_id(self.survivor_id)
+
+
+_LOCKED_KEYS = "caseflow_locked_data_keys"
+
+
+def current_key_id(survivor_id: uuid.UUID) -> uuid.UUID | None:
+    """Her data key id as committed now, with her row locked until this transaction ends.
+
+    Re-encryption and erasure lock the row too (``FOR UPDATE``), so a write can never seal
+    a value under a key they have just replaced or destroyed: it either finishes before
+    them (and they reseal or shred it) or waits and sees the new key. On PostgreSQL this is
+    ``FOR NO KEY UPDATE`` (foreign-key checks of new child rows are not blocked); SQLite
+    transactions already begin IMMEDIATE, one writer at a time.
+    """
+    session = db.session()
+    locked = session.info.setdefault(_LOCKED_KEYS, {})
+    if survivor_id not in locked:
+        pending = next((o for o in session.new if isinstance(o, Survivor) and o.id == survivor_id), None)
+        if pending is not None:
+            return pending.data_key_id
+        locked[survivor_id] = session.execute(
+            select(Survivor.data_key_id).where(Survivor.id == survivor_id).with_for_update(key_share=True)
+        ).scalar()
+    return locked[survivor_id]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_locked_keys(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: its row locks are gone
+        session.info.pop(_LOCKED_KEYS, None)

@@ -41,11 +41,16 @@ def _document_key(document_type: str | None, number: str | None) -> str | None:
     return f"{document_type}:{normalize.document_number(number)}"
 
 
-def _reindex(survivor: Survivor) -> None:
-    blind_index.write_terms(survivor.id, {
+def index_values(survivor: Survivor) -> dict[str, str | None]:
+    """Her normalised values per blind index (also used by ``crypto rebuild-index``)."""
+    return {
         "document": _document_key(survivor.document_type, survivor.document_number),
         "name": normalize.full_name(survivor.given_names, survivor.family_names) or None,
-    })
+    }
+
+
+def _reindex(survivor: Survivor) -> None:
+    blind_index.write_terms(survivor.id, index_values(survivor))
 
 
 def register(values: dict) -> Survivor:

@@ -1,0 +1,121 @@
+"""``crypto verify``: decrypt everything and count what each key version still protects.
+
+An operator retires a KEK version when no data key is wrapped by it, and knows a
+re-encryption is complete when every field is sealed under its owner's current data key
+("fresh"). Failures are counted by table and column, never with values.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from caseflow.crypto import aead
+from caseflow.crypto.keys import data_key, keyring
+from caseflow.crypto.models import BlindIndexState, DataKey, SurvivorSearchTerm
+from caseflow.extensions import db
+from caseflow.keys.discovery import ciphertext_columns, owned_models, owner_id, unowned_encrypted_models
+from caseflow.survivors.models import Survivor
+
+
+@dataclass
+class VerifyReport:
+    data_keys_by_kek: Counter = field(default_factory=Counter)
+    data_keys_unreadable: int = 0
+    superseded_data_keys: int = 0
+    fields: int = 0
+    fields_fresh: int = 0
+    fields_stale: int = 0
+    field_failures: Counter = field(default_factory=Counter)
+    index_terms: dict = field(default_factory=dict)
+    unowned_models: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.data_keys_unreadable and not self.field_failures
+
+    def as_dict(self) -> dict:
+        ring = keyring()
+        return {
+            "ok": self.ok,
+            "primary_kek": ring.primary_kek_id,
+            "retired_keks": sorted(ring.retired_keks),
+            "data_keys_by_kek": {k: self.data_keys_by_kek.get(k, 0) for k in sorted(set(ring.keks) | set(self.data_keys_by_kek))},
+            "data_keys_unreadable": self.data_keys_unreadable,
+            "superseded_data_keys": self.superseded_data_keys,
+            "fields": self.fields,
+            "fields_fresh": self.fields_fresh,
+            "fields_stale": self.fields_stale,
+            "field_failures": dict(self.field_failures),
+            "index_terms": self.index_terms,
+            "unowned_encrypted_tables": self.unowned_models,
+        }
+
+
+def verify(batch: int = 1000) -> VerifyReport:
+    report = VerifyReport()
+    ring = keyring()
+    current_keys = set(db.session.scalars(select(Survivor.data_key_id).where(Survivor.data_key_id.is_not(None))))
+    last = None
+    while True:
+        statement = select(DataKey).order_by(DataKey.id).limit(batch)
+        if last is not None:
+            statement = statement.where(DataKey.id > last)
+        keys = list(db.session.scalars(statement))
+        if not keys:
+            break
+        for key in keys:
+            report.data_keys_by_kek[key.kek_id] += 1
+            if key.id not in current_keys:
+                report.superseded_data_keys += 1
+            try:
+                aead.unwrap_key(ring.kek(key.kek_id), key.wrapped, key.id)
+            except Exception:  # DecryptionError or a KEK missing from the keyring
+                report.data_keys_unreadable += 1
+            last = key.id
+    for model in owned_models(encrypted_only=True):
+        _verify_model(model, report, batch)
+    for state in db.session.scalars(select(BlindIndexState)):
+        versions = [state.active_version] + ([state.building_version] if state.building_version else [])
+        report.index_terms[state.name] = {
+            str(v): db.session.scalar(select(db.func.count()).select_from(SurvivorSearchTerm).where(
+                SurvivorSearchTerm.index_name == state.name, SurvivorSearchTerm.version == v))
+            for v in versions
+        }
+    report.unowned_models = [m.__tablename__ for m in unowned_encrypted_models()]
+    return report
+
+
+def _verify_model(model, report: VerifyReport, batch: int) -> None:
+    columns = ciphertext_columns(model)
+    owners: dict = {}
+    last = None
+    while True:
+        statement = select(model).order_by(model.id).limit(batch)
+        if last is not None:
+            statement = statement.where(model.id > last)
+        rows = list(db.session.scalars(statement))
+        if not rows:
+            return
+        last = rows[-1].id
+        for row in rows:
+            survivor_id = owner_id(row)
+            if survivor_id not in owners:
+                owners[survivor_id] = db.session.scalar(select(Survivor.data_key_id).where(Survivor.id == survivor_id))
+            for column in columns:
+                ciphertext = getattr(row, column)
+                if ciphertext is None:
+                    continue
+                report.fields += 1
+                try:
+                    key_id = aead.field_key_id(ciphertext)
+                    aead.open_field(data_key(key_id), ciphertext, aead.field_context(model.__tablename__, column, row.id))
+                except Exception:
+                    report.field_failures[f"{model.__tablename__}.{column}"] += 1
+                    continue
+                if key_id == owners[survivor_id]:
+                    report.fields_fresh += 1
+                else:
+                    report.fields_stale += 1
