@@ -6,3 +6,5 @@ from caseflow.cases.models import Case, CaseAssignment, CaseCodeCounter, CaseEve
 from caseflow.crypto.models import BlindIndexState, DataKey, SurvivorSearchTerm  # noqa: F401
 from caseflow.directory.models import Organization, User  # noqa: F401
 from caseflow.survivors.models import Survivor  # noqa: F401
+from caseflow.scheduling.models import OutboxMessage  # noqa: F401
+from caseflow.visits.models import Visit, VisitLog, VisitPlan  # noqa: F401

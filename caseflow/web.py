@@ -73,9 +73,12 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.auth.routes import blp as auth_blp
     from caseflow.cases.routes import blp as cases_blp
     from caseflow.directory.routes import blp as directory_blp
+    from caseflow.scheduling.routes import blp as notifications_blp
     from caseflow.survivors.routes import blp as survivors_blp
+    from caseflow.visits.routes import blp as visits_blp
 
-    for blueprint in (auth_blp, directory_blp, survivors_blp, cases_blp, audit_blp):
+    for blueprint in (auth_blp, directory_blp, survivors_blp, cases_blp, audit_blp, visits_blp,
+                      notifications_blp):
         api.register_blueprint(blueprint)
 
 
