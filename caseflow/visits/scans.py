@@ -58,7 +58,15 @@ def extend_visit_horizons(now: datetime, batch_size: int):
         if generated:
             record("visits_generated", "visit_plans", None, detail={"plans": len(plans), "visits": generated})
         yield ScanBatch(work=generated)
-        db.session.expunge_all()
+        _forget(plans)
+
+
+def _forget(plans) -> None:
+    """Drop a committed batch's plans and new visits from the session: memory stays flat."""
+    plan_ids = {plan.id for plan in plans}
+    for instance in list(db.session.identity_map.values()):
+        if instance in plans or (isinstance(instance, Visit) and instance.plan_id in plan_ids):
+            db.session.expunge(instance)
 
 
 def _due_visits(condition, order_column, batch_size, after):
