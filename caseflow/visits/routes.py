@@ -78,7 +78,8 @@ def list_visits(args):
 def get_visit(visit_id):
     """One visit with its card (alias, safe contact, address, phone, safety flags)."""
     visit = visit_or_404(visit_id)
-    return {**VisitSchema().dump(visit), "card": visit_card(visit)}
+    visit.card = visit_card(visit)  # a plain attribute for the response, not a column
+    return visit
 
 
 @blp.post("/visits/<uuid:visit_id>/log")
