@@ -42,11 +42,13 @@ def enqueue(messages: Iterable[Outgoing], now: datetime) -> int:
         "detail": m.detail, "created_at": now, "email_status": email_status, "email_attempts": 0,
         "email_next_attempt_at": now if email_status else None,
     } for m in unique.values()]
-    insert = _insert_for(db.session)
-    statement = (insert(OutboxMessage).values(rows)
+    table = OutboxMessage.__table__
+    # One cached statement run as an executemany ("insertmanyvalues" batches it), rather
+    # than a new multi-row VALUES statement compiled for every batch.
+    statement = (_insert_for(db.session)(table)
                  .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                 .returning(OutboxMessage.id))
-    return len(db.session.execute(statement).all())
+                 .returning(table.c.id))
+    return len(db.session.execute(statement, rows).all())
 
 
 def escalate(*, organization_id, topic: str, subject_id, case, subject_at: datetime,
