@@ -213,12 +213,59 @@ def crypto_new_keyring(out):
     click.echo(f"wrote {out} (mode 0600); keep it apart from the database and its backups")
 
 
+# -- scheduler --------------------------------------------------------------------------
+@click.group("scheduler")
+def scheduler_group():
+    """Reminders and escalations: one long-running process, or one pass."""
+
+
+@scheduler_group.command("run")
+@click.option("--interval", type=int, default=None, help="seconds between passes (default: setting)")
+@with_appcontext
+def scheduler_run(interval):
+    """The long-running scheduler process (run exactly one; web workers never schedule)."""
+    import logging
+
+    from caseflow.scheduling.runner import run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    run_forever(current_app._get_current_object(),
+                interval or current_app.config["CASEFLOW_SCHEDULER_INTERVAL_SECONDS"])
+
+
+@scheduler_group.command("tick")
+@click.option("--now", "now_text", default=None, help="ISO 8601 time with offset (default: the clock)")
+@with_appcontext
+def scheduler_tick(now_text):
+    """One scheduling pass; prints a JSON object of counts on its last line."""
+    import contextlib
+    import json
+    from datetime import datetime
+
+    from caseflow.core.clock import frozen_time
+    from caseflow.scheduling.runner import run_pass
+
+    now = None
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            _fail("--now must be an ISO 8601 time, e.g. 2026-03-01T09:00:00-05:00")
+        if now.tzinfo is None:
+            _fail("--now needs a UTC offset, e.g. 2026-03-01T09:00:00-05:00")
+    with frozen_time(now) if now else contextlib.nullcontext():
+        counts = run_pass(now)
+    click.echo(json.dumps(counts, sort_keys=True))
+
+
+
 from caseflow.keys.cli import add_crypto_commands, backup_group, retention_group  # noqa: E402
 
 add_crypto_commands(crypto_group)
 
+
 COMMANDS = (init_command, orgs_group, users_group, demo_command, serve_command, audit_group, crypto_group,
-            backup_group, retention_group)
+            backup_group, retention_group, scheduler_group)
 
 
 def register_commands(app) -> None:

@@ -69,6 +69,21 @@ def build_config(environ=os.environ, instance_path: Path | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Strict",
         "SESSION_COOKIE_SECURE": settings.env == "production",
         "JSON_SORT_KEYS": False,
+        # Scheduler and visits (see docs/scheduling.md)
+        "CASEFLOW_SCHEDULER_INTERVAL_SECONDS": int(environ.get("CASEFLOW_SCHEDULER_INTERVAL_SECONDS", "60")),
+        "CASEFLOW_SCHEDULER_BATCH_SIZE": int(environ.get("CASEFLOW_SCHEDULER_BATCH_SIZE", "500")),
+        "CASEFLOW_VISIT_HORIZON_DAYS": int(environ.get("CASEFLOW_VISIT_HORIZON_DAYS", "28")),
+        "CASEFLOW_REMINDER_LEAD_HOURS": int(environ.get("CASEFLOW_REMINDER_LEAD_HOURS", "24")),
+        "CASEFLOW_VISIT_GRACE_HOURS": int(environ.get("CASEFLOW_VISIT_GRACE_HOURS", "24")),
+        "CASEFLOW_NO_CONTACT_DAYS": int(environ.get("CASEFLOW_NO_CONTACT_DAYS", "30")),
+        # Email of reminders and escalations: only when a host is set.
+        "CASEFLOW_SMTP_HOST": environ.get("CASEFLOW_SMTP_HOST") or None,
+        "CASEFLOW_SMTP_PORT": int(environ.get("CASEFLOW_SMTP_PORT", "587")),
+        "CASEFLOW_SMTP_USERNAME": environ.get("CASEFLOW_SMTP_USERNAME") or None,
+        "CASEFLOW_SMTP_PASSWORD": environ.get("CASEFLOW_SMTP_PASSWORD") or None,
+        "CASEFLOW_SMTP_FROM": environ.get("CASEFLOW_SMTP_FROM", "caseflow@localhost"),
+        "CASEFLOW_SMTP_STARTTLS": environ.get("CASEFLOW_SMTP_STARTTLS", "1") not in ("0", "false", "no"),
+        "CASEFLOW_SMTP_MAX_ATTEMPTS": int(environ.get("CASEFLOW_SMTP_MAX_ATTEMPTS", "5")),
         # flask-smorest / OpenAPI
         "API_TITLE": "caseflow",
         "API_VERSION": "v1",

@@ -15,3 +15,5 @@ from caseflow.approvals.models import Approval  # noqa: F401
 from caseflow.closures.models import CaseClosure  # noqa: F401
 from caseflow.keys.models import KeyOperation  # noqa: F401
 from caseflow.rights.models import ErasureRequest, RetentionRule  # noqa: F401
+from caseflow.scheduling.models import OutboxMessage  # noqa: F401
+from caseflow.visits.models import Visit, VisitLog, VisitPlan  # noqa: F401

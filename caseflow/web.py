@@ -78,7 +78,9 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.cases.routes import blp as cases_blp
     from caseflow.directory.routes import blp as directory_blp
     from caseflow.rights.routes import blp as rights_blp
+    from caseflow.scheduling.routes import blp as notifications_blp
     from caseflow.survivors.routes import blp as survivors_blp
+    from caseflow.visits.routes import blp as visits_blp
     from caseflow.incidents.routes import blp as incidents_blp
     from caseflow.consents.routes import blp as consents_blp
     from caseflow.risk.routes import blp as risk_blp
@@ -88,7 +90,8 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.closures.routes import blp as closures_blp
 
     casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, approvals_blp, closures_blp)
-    for blueprint in (auth_blp, directory_blp, survivors_blp, rights_blp, cases_blp, audit_blp, *casework):
+    for blueprint in (auth_blp, directory_blp, survivors_blp, rights_blp, cases_blp, audit_blp, *casework,
+                      visits_blp, notifications_blp):
         api.register_blueprint(blueprint)
 
 

@@ -7,8 +7,11 @@ Two questions are answered here and nowhere else:
   statement below, so a record outside a person's reach is simply not found → 404, and
   a route cannot forget a check by accident.
 
-Later roles plug in here: mentors and psychologists see the survivors they visit, liaisons
-the referrals sent to their organization.
+Mentors and community psychologists ("visiting roles") see the visits assigned to them
+and, for a survivor they visit under an active plan, only the visit card (alias, safe
+contact, address, phone, safety flags). Every case or survivor record read by them answers
+404, so they cannot even learn that other records exist. Liaisons will see the referrals
+sent to their organization.
 """
 
 from __future__ import annotations
@@ -30,25 +33,35 @@ CASEWORK = frozenset({
 
 #: What each role may do. Administrators run the directory and read no case content.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"directory.read", "directory.write", "audit.read"}),
+    "admin": frozenset({"directory.read", "directory.write", "audit.read", "notification.read"}),
     "supervisor": frozenset({
         "directory.read", "survivor.register", "survivor.read", "survivor.correct",
         "case.open", "case.read", "case.update", "case.assign", "case.access_log", "audit.read",
         "approval.decide",
         # Erasure takes two supervisors of the centre (see caseflow.rights.erasure).
         "survivor.erase", "survivor.export",
+        "visit.plan", "visit.read", "visit.log", "workload.read", "notification.read",
     }) | CASEWORK,
     "caseworker": frozenset({
         "directory.read", "survivor.register", "survivor.read", "survivor.correct",
         "case.open", "case.read", "case.update", "case.assign", "survivor.export",
+        "visit.plan", "visit.read", "visit.log", "notification.read",
     }) | CASEWORK,
-    "mentor": frozenset({"directory.read"}),
-    "psychologist": frozenset({"directory.read"}),
-    "liaison": frozenset({"directory.read"}),
+    "mentor": frozenset({"directory.read", "visit.read", "visit.log", "notification.read"}),
+    "psychologist": frozenset({"directory.read", "visit.read", "visit.log", "notification.read"}),
+    "liaison": frozenset({"directory.read", "notification.read"}),
 }
 
 #: Roles whose people work inside a centre and see its cases.
 CENTRE_CASE_ROLES = frozenset({"supervisor", "caseworker"})
+#: Roles that visit survivors in the field; the plan kind each may carry.
+VISIT_KINDS_BY_ROLE: dict[str, str] = {
+    "mentor": "mentor_accompaniment",
+    "psychologist": "psychological_followup",
+}
+VISITING_ROLES = frozenset(VISIT_KINDS_BY_ROLE)
+#: Roles that receive a centre's escalations (missed visits, safety concerns, deadlines).
+ESCALATION_ROLES = frozenset({"supervisor"})
 
 
 def may(user, permission: str) -> bool:
@@ -58,6 +71,14 @@ def may(user, permission: str) -> bool:
 def require(permission: str, user=None) -> None:
     if not may(user or current_user, permission):
         raise Forbidden()
+
+
+def _require_record(permission: str, user=None) -> None:
+    """Like :func:`require`, but visiting roles get 404: a record outside their visits
+    does not exist for them (not even as a 403 that confirms it)."""
+    user = user or current_user
+    if not may(user, permission):
+        raise NotFound() if user.role in VISITING_ROLES else Forbidden()
 
 
 # -- scopes ---------------------------------------------------------------------------
@@ -116,14 +137,14 @@ def _one(statement, model, record_id: uuid.UUID):
 def case_or_404(case_id: uuid.UUID, permission: str = "case.read", user=None):
     from caseflow.cases.models import Case
 
-    require(permission, user)
+    _require_record(permission, user)
     return _one(scope_cases(user), Case, case_id)
 
 
 def survivor_or_404(survivor_id: uuid.UUID, permission: str = "survivor.read", user=None):
     from caseflow.survivors.models import Survivor
 
-    require(permission, user)
+    _require_record(permission, user)
     return _one(scope_survivors(user), Survivor, survivor_id)
 
 
@@ -167,3 +188,78 @@ def may_decide_approval(approval, user=None) -> bool:
     """Only a supervisor decides, and never her own request (four eyes)."""
     user = user or current_user
     return may(user, "approval.decide") and approval.requested_by_id != user.id
+
+
+# -- visits ---------------------------------------------------------------------------
+def scope_visit_plans(user=None):
+    from caseflow.visits.models import VisitPlan
+
+    user = user or current_user
+    statement = select(VisitPlan)
+    if user.role in CENTRE_CASE_ROLES:
+        return statement.where(VisitPlan.organization_id == user.organization_id)
+    if user.role in VISITING_ROLES:
+        return statement.where(VisitPlan.assignee_id == user.id)
+    return statement.where(False)
+
+
+def scope_visits(user=None):
+    """Centre staff: their centre's visits. Visiting roles: the visits assigned to them."""
+    from caseflow.visits.models import Visit
+
+    user = user or current_user
+    statement = select(Visit)
+    if user.role in CENTRE_CASE_ROLES:
+        return statement.where(Visit.organization_id == user.organization_id)
+    if user.role in VISITING_ROLES:
+        return statement.where(Visit.assignee_id == user.id)
+    return statement.where(False)
+
+
+def visit_or_404(visit_id: uuid.UUID, permission: str = "visit.read", user=None):
+    from caseflow.visits.models import Visit
+
+    _require_record(permission, user)
+    return _one(scope_visits(user), Visit, visit_id)
+
+
+def visit_plan_or_404(plan_id: uuid.UUID, permission: str = "visit.read", user=None):
+    from caseflow.visits.models import VisitPlan
+
+    _require_record(permission, user)
+    return _one(scope_visit_plans(user), VisitPlan, plan_id)
+
+
+def may_read_visit_card(visit, user=None) -> bool:
+    """What a visit needs (alias, safe contact, address, phone, safety flags): centre staff
+    of the case's centre, or the person visiting her under an active plan."""
+    from caseflow.visits.models import VisitPlan
+
+    user = user or current_user
+    if user.role in CENTRE_CASE_ROLES:
+        return may(user, "survivor.read") and visit.organization_id == user.organization_id
+    if user.role in VISITING_ROLES:
+        return db.session.scalar(
+            select(VisitPlan.id).where(VisitPlan.case_id == visit.case_id, VisitPlan.assignee_id == user.id,
+                                       VisitPlan.status == "active").limit(1)
+        ) is not None
+    return False
+
+
+def may_carry_visit_kind(user, kind: str) -> bool:
+    return VISIT_KINDS_BY_ROLE.get(user.role) == kind
+
+
+def visiting_staff(organization_id):
+    """Mentors and community psychologists of a centre (workload, assignment)."""
+    from caseflow.directory.models import User
+
+    return select(User).where(User.organization_id == organization_id, User.role.in_(VISITING_ROLES))
+
+
+def escalation_recipients(organization_id):
+    """Who hears about a centre's missed visits, safety concerns and breached deadlines."""
+    from caseflow.directory.models import User
+
+    return select(User).where(User.organization_id == organization_id, User.role.in_(ESCALATION_ROLES),
+                              User.active.is_(True)).order_by(User.id)

@@ -47,6 +47,9 @@ class Case(UUIDPrimaryKey, Timestamps, db.Model):
     risk_level: Mapped[str | None] = mapped_column(String(10), index=True)
     #: Last time someone reached her (session, visit); drives the 30-day no-contact rule.
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set when someone reported a safety concern (e.g. at a visit): the risk must be
+    #: assessed again. A new risk assessment clears it.
+    risk_reassessment_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     survivor = relationship("Survivor")
     organization = relationship("Organization")

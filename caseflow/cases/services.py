@@ -81,7 +81,22 @@ def update_case(case: Case, changes: dict) -> Case:
         add_event(case, "case_updated", {name: changes[name] for name in changed})
         record_model_write("update", case, fields=changed)
     db.session.flush()
+    follow_up_case_change(case, changed)
     return case
+
+
+def follow_up_case_change(case: Case, changed) -> None:
+    """Visits follow the case: a new risk level re-plans them, closing cancels them.
+
+    Whatever changes ``risk_level`` or closes a case (risk assessments, closure) calls this
+    with the names of the fields it changed.
+    """
+    from caseflow.visits import services as visits
+
+    if "risk_level" in changed:
+        visits.on_risk_level_changed(case)
+    if "status" in changed and case.status == "closed":
+        visits.on_case_closed(case)
 
 
 def _assign(case: Case, user: User) -> CaseAssignment:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from caseflow.access.policy import scope_case_records
 from caseflow.approvals.services import usable_closure_approval
 from caseflow.audit.services import record_model_write
+from caseflow.cases.services import follow_up_case_change
 from caseflow.cases import steps
 from caseflow.cases.models import Case
 from caseflow.closures.models import CaseClosure
@@ -74,6 +75,7 @@ def close(case: Case, data: dict) -> Case:
     record_model_write("create", closure, fields=sorted(data))
     record_model_write("update", case, fields=["status", "step", "closed_at", "closure_reason"],
                        detail={"reason": data["reason"]})
+    follow_up_case_change(case, ["status"])
     return case
 
 

@@ -146,6 +146,18 @@ def may_share(case: Case, organization: Organization) -> ConsentDecision:
     return ConsentDecision(False, "no_consent", None)
 
 
+def covered_organization_ids(case: Case) -> set:
+    """Organizations her consents in effect cover now: named ones and those of a named sector."""
+    now = utcnow()
+    in_effect = [c for c in db.session.scalars(select(Consent).where(Consent.case_id == case.id))
+                 if c.in_effect and c.given_at <= now]
+    named = {c.recipient_organization_id for c in in_effect if c.recipient_organization_id}
+    sectors = {c.recipient_sector for c in in_effect if c.recipient_organization_id is None}
+    if sectors:
+        named |= set(db.session.scalars(select(Organization.id).where(Organization.sector.in_(sectors))))
+    return named
+
+
 def coverage(case: Case, organization_id) -> ConsentDecision:
     organization = db.session.get(Organization, organization_id)
     if organization is None:

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from caseflow.access.policy import scope_case_records
 from caseflow.audit.services import record_model_write
+from caseflow.cases.services import add_event, follow_up_case_change
 from caseflow.cases import steps
 from caseflow.cases.models import Case
-from caseflow.cases.services import add_event
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Unprocessable, field_error
 from caseflow.extensions import db
@@ -42,9 +42,12 @@ def assess(case: Case, instrument_id: str, answers: dict) -> RiskAssessment:
     add_event(case, "risk_assessed", {"assessment_id": str(assessment.id), "level": level,
                                       "previous_level": previous, "instrument": instrument.id})
     record_model_write("create", assessment, fields=["answers", "instrument", "level", "score"])
+    # A reassessment answers a request for one (a safety concern logged on a visit).
+    case.risk_reassessment_requested_at = None
     if previous != case.risk_level:
         record_model_write("update", case, fields=["risk_level"],
                            detail={"from": previous, "to": case.risk_level})
+        follow_up_case_change(case, ["risk_level"])
     steps.advance(case, "assessment", "risk_assessed")
     return assessment
 

@@ -1,0 +1,121 @@
+"""Time and peak memory of one scheduler pass over N active plans with D visits due.
+
+    CASEFLOW_ENV=testing .venv/bin/python bench/scheduler_pass.py --plans 100000 --due 10000 \
+        --database sqlite:////tmp/bench.db        # or postgresql://postgres@127.0.0.1:5432/bench
+
+The database is reset and migrated, then filled with synthetic rows by bulk inserts (no
+survivor data: plans only need cases). Peak memory is traced with tracemalloc during the pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import tracemalloc
+import uuid
+from datetime import date, datetime, timedelta, timezone
+
+NOW = datetime(2026, 3, 1, 14, 0, tzinfo=timezone.utc)  # 09:00 in Lima
+
+
+def fill(plans: int, due: int, chunk: int = 5000) -> None:
+    from caseflow.cases.models import Case
+    from caseflow.crypto.keys import create_data_key
+    from caseflow.directory.models import Organization, User
+    from caseflow.extensions import db
+    from caseflow.survivors.models import Survivor
+    from caseflow.visits.models import Visit, VisitPlan
+
+    org = Organization(id=uuid.uuid4(), code="BENCH", name="Bench centre", sector="cem", service_types=[])
+    users = [User(id=uuid.uuid4(), username=f"bench{i}", password_hash="x", role=role, organization_id=org.id)
+             for i, role in enumerate(["supervisor"] + ["mentor"] * 20)]
+    db.session.add(org)
+    db.session.add_all(users)
+    key = create_data_key()
+    db.session.commit()
+    mentors = [u.id for u in users[1:]]
+    today = date(2026, 3, 1)
+    for start in range(0, plans, chunk):
+        survivors, cases, plan_rows, visits = [], [], [], []
+        for i in range(start, min(plans, start + chunk)):
+            sid, cid, pid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+            survivors.append({"id": sid, "organization_id": org.id, "data_key_id": key.id, "document_type": "NONE",
+                              "created_at": NOW, "updated_at": NOW})
+            cases.append({"id": cid, "code": f"BENCH-2026-{i:07d}", "survivor_id": sid, "organization_id": org.id,
+                          "status": "open", "step": "follow_up", "priority": "medium", "intake_channel": "walk_in",
+                          "opened_at": NOW, "last_contact_at": NOW, "created_at": NOW, "updated_at": NOW})
+            is_due = i < due
+            first = today + timedelta(days=1 if is_due else 3)
+            mentor = mentors[i % len(mentors)]
+            plan_rows.append({"id": pid, "case_id": cid, "organization_id": org.id, "assignee_id": mentor,
+                              "kind": "mentor_accompaniment", "status": "active", "starts_on": first,
+                              "ends_on": first + timedelta(days=364), "cadence_days": 7, "window_days": 3,
+                              "cadence_from_risk": True, "generation": 1, "next_sequence": 5,
+                              "next_due_on": first + timedelta(days=28 if is_due else 35), "visits_generated": 4,
+                              "created_at": NOW, "updated_at": NOW})
+            for k in range(4):
+                day = first + timedelta(days=7 * k)
+                ws = datetime(day.year, day.month, day.day, 5, 0, tzinfo=timezone.utc)
+                visits.append({"id": uuid.uuid4(), "plan_id": pid, "case_id": cid, "organization_id": org.id,
+                               "assignee_id": mentor, "kind": "mentor_accompaniment", "generation": 1,
+                               "sequence": k + 1, "due_on": day, "window_start": ws,
+                               "window_end": ws + timedelta(days=3), "status": "planned",
+                               "created_at": NOW, "updated_at": NOW})
+        for model, rows in ((Survivor, survivors), (Case, cases), (VisitPlan, plan_rows), (Visit, visits)):
+            db.session.execute(model.__table__.insert(), rows)
+        db.session.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--plans", type=int, default=100_000)
+    parser.add_argument("--due", type=int, default=10_000)
+    parser.add_argument("--database", default="sqlite:////tmp/caseflow-bench.db")
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--no-trace", action="store_true", help="time without tracemalloc overhead")
+    args = parser.parse_args()
+
+    import os
+
+    from caseflow.crypto.keyring import Keyring
+
+    os.environ.setdefault("CASEFLOW_ENV", "testing")
+    from caseflow import create_app
+    from caseflow.core.clock import frozen_time
+    from caseflow.extensions import db
+    from caseflow.scheduling.runner import run_pass
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "CASEFLOW_KEYRING": Keyring.generate().to_json(),
+                      "SECRET_KEY": "bench-secret-key-long-enough-0000000000"})
+    with app.app_context():
+        from flask_migrate import upgrade
+        from sqlalchemy import text
+
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        else:
+            path = args.database.replace("sqlite:///", "")
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
+        upgrade()
+        started = time.perf_counter()
+        fill(args.plans, args.due)
+        print(f"filled {args.plans} plans ({args.due} with a visit due) in {time.perf_counter() - started:.1f} s")
+        db.session.remove()
+        if not args.no_trace:
+            tracemalloc.start()
+        started = time.perf_counter()
+        with frozen_time(NOW):
+            counts = run_pass(NOW, batch_size=args.batch)
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"{db.engine.dialect.name}: pass {elapsed:.2f} s, peak traced memory {peak / 2**20:.1f} MiB")
+        print(counts)
+
+
+if __name__ == "__main__":
+    main()

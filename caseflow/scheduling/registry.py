@@ -1,0 +1,84 @@
+"""The registry of scans a scheduler pass runs.
+
+A scan is a function ``fn(now, batch_size)`` that yields :class:`ScanBatch` objects. It
+takes the time as an argument (it never reads the clock), may claim rows in the current
+session with compare-and-set updates, and describes the messages it wants sent as
+:class:`Outgoing` values. The pass writes each batch to the outbox and commits it before
+asking for the next one, so a pass killed midway keeps every committed batch and the next
+pass does the rest.
+
+A feature adds a check without touching the pass::
+
+    from caseflow.scheduling.registry import Outgoing, ScanBatch, register_scan
+
+    def referral_deadlines(now, batch_size):
+        ...
+        yield ScanBatch(messages=[Outgoing(...)])
+
+    register_scan("referral_deadline", referral_deadlines, order=50)
+
+and lists its module in :data:`SCAN_MODULES` (or imports it from anything the app loads).
+"""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Iterable
+
+#: Modules that register scans when imported.
+SCAN_MODULES: list[str] = ["caseflow.visits.scans"]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message a scan wants in the outbox: codes, ids and times only, never PII."""
+
+    #: Unique per message: ``<topic>:<subject id>:<anchor time>:<recipient id>``.
+    dedupe_key: str
+    recipient_id: uuid.UUID
+    kind: str  # reminder | escalation
+    topic: str
+    case_id: uuid.UUID | None = None
+    case_code: str | None = None
+    subject_at: datetime | None = None
+    detail: dict | None = None
+
+
+@dataclass
+class ScanBatch:
+    messages: list[Outgoing] = field(default_factory=list)
+    #: Ids of the rows this batch claimed (each claimed by exactly one pass).
+    claimed: list = field(default_factory=list)
+    #: Other work done (e.g. visits generated ahead).
+    work: int = 0
+
+
+ScanFunction = Callable[[datetime, int], Iterable[ScanBatch]]
+
+
+@dataclass(frozen=True)
+class Scan:
+    name: str
+    fn: ScanFunction
+    order: int
+
+
+_SCANS: dict[str, Scan] = {}
+
+
+def register_scan(name: str, fn: ScanFunction, *, order: int = 100) -> None:
+    """Add (or replace, by name) a scan; lower ``order`` runs first."""
+    _SCANS[name] = Scan(name, fn, order)
+
+
+def unregister_scan(name: str) -> None:
+    _SCANS.pop(name, None)
+
+
+def registered_scans() -> list[Scan]:
+    for module in SCAN_MODULES:
+        importlib.import_module(module)
+    return sorted(_SCANS.values(), key=lambda scan: (scan.order, scan.name))

@@ -1,0 +1,1 @@
+"""Follow-up visits by mentors and community psychologists: plans, visits, visit logs."""

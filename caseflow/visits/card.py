@@ -1,0 +1,45 @@
+"""The visit card: the only survivor data a mentor or community psychologist sees."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from caseflow.access.policy import may_read_visit_card
+from caseflow.core.clock import utcnow
+from caseflow.extensions import db
+from caseflow.visits.models import Visit, VisitLog
+
+#: A safety concern reported this recently is shown on the card.
+RECENT_CONCERN = timedelta(days=90)
+CARD_FIELDS = ("alias", "safe_contact", "address", "phone")
+
+
+def safety_flags(visit: Visit) -> list[str]:
+    """Codes only. Casework may add flags of its own here (e.g. from the safety plan)."""
+    case = visit.case
+    flags = []
+    if case.risk_level == "severo":
+        flags.append("high_risk")
+    if case.risk_reassessment_requested_at is not None:
+        flags.append("risk_reassessment_requested")
+    concern = db.session.scalar(
+        select(VisitLog.id).where(VisitLog.case_id == case.id, VisitLog.safety_concern.is_(True),
+                                  VisitLog.happened_at >= utcnow() - RECENT_CONCERN).limit(1)
+    )
+    if concern is not None:
+        flags.append("safety_concern_reported")
+    return flags
+
+
+def visit_card(visit: Visit) -> dict | None:
+    """Decrypted (and so audited) only for someone the policy lets read it."""
+    if not may_read_visit_card(visit):
+        return None
+    survivor = visit.case.survivor
+    if survivor.erased:
+        return None
+    card = {name: getattr(survivor, name) for name in CARD_FIELDS}
+    card["safety_flags"] = safety_flags(visit)
+    return card

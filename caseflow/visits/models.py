@@ -1,0 +1,144 @@
+"""Visit plans, the visits they generate, and what happened at each visit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseflow.core.clock import utcnow
+from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
+from caseflow.crypto.fields import EncryptedAttribute, encrypted_column
+from caseflow.extensions import db
+from caseflow.survivors.models import SurvivorOwned
+
+PLAN_KINDS = ("mentor_accompaniment", "psychological_followup")
+PLAN_STATUSES = ("active", "ended")
+VISIT_STATUSES = ("planned", "done", "missed", "rescheduled", "cancelled")
+OUTCOMES = ("done", "missed", "rescheduled")
+MODALITIES = ("home_visit", "phone", "meeting", "accompaniment")
+
+
+class VisitPlan(UUIDPrimaryKey, Timestamps, db.Model):
+    """A follow-up plan on a case: who visits, how often, from when, until when.
+
+    Visits are generated ahead up to a bounded horizon; ``generation``, ``next_sequence``
+    and ``next_due_on`` are the generator's state, advanced with compare-and-set updates
+    so that a request and the scheduler never generate the same visit twice.
+    """
+
+    __tablename__ = "visit_plans"
+    __table_args__ = (
+        CheckConstraint("kind IN ('mentor_accompaniment', 'psychological_followup')", name="kind"),
+        CheckConstraint("status IN ('active', 'ended')", name="status"),
+        CheckConstraint("cadence_days >= 1 AND cadence_days <= 365", name="cadence_days"),
+        CheckConstraint("planned_count IS NULL OR planned_count >= 1", name="planned_count"),
+        Index("ix_visit_plans_status_next_due", "status", "next_due_on"),
+    )
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), nullable=False, index=True)
+    #: The case's centre (denormalised for supervision and workload queries).
+    organization_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("organizations.id"), nullable=False, index=True)
+    assignee_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="active")
+    starts_on: Mapped[date] = mapped_column(Date, nullable=False)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    #: How many visits in all (cancelled ones excluded); null when the plan runs to ``ends_on``.
+    planned_count: Mapped[int | None] = mapped_column(Integer)
+    cadence_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    #: Days a visit may take place from its due date (its window).
+    window_days: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    #: True when the cadence follows the case's risk level (and is re-planned when it changes).
+    cadence_from_risk: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    #: Risk level the cadence was derived from (null: no assessment yet).
+    risk_level: Mapped[str | None] = mapped_column(String(10))
+    generation: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    next_sequence: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    #: Due date of the next visit to generate; null when the plan has no more visits.
+    next_due_on: Mapped[date | None] = mapped_column(Date)
+    #: Visits generated and not cancelled (counted against ``planned_count``).
+    visits_generated: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: ``case_closed``, ``completed``...
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    case = relationship("Case")
+    assignee = relationship("User", foreign_keys=[assignee_id])
+
+
+class Visit(UUIDPrimaryKey, Timestamps, db.Model):
+    """One expected visit with its due window.
+
+    A rescheduled visit keeps its row (status ``rescheduled``) and a new visit points back
+    to it, so the new date gets its own reminder.
+    """
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned', 'done', 'missed', 'rescheduled', 'cancelled')", name="status"),
+        UniqueConstraint("plan_id", "generation", "sequence", name="uq_visits_plan_generation_sequence"),
+        Index("ix_visits_assignee_window", "assignee_id", "window_start"),
+        Index("ix_visits_status_window_start", "status", "window_start"),
+        Index("ix_visits_status_window_end", "status", "window_end"),
+    )
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("visit_plans.id"), nullable=False, index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), nullable=False, index=True)
+    organization_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("organizations.id"), nullable=False)
+    assignee_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    #: Plan generation and position; null for a visit created by rescheduling.
+    generation: Mapped[int | None] = mapped_column(Integer)
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    rescheduled_from_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("visits.id"), unique=True)
+    due_on: Mapped[date] = mapped_column(Date, nullable=False)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="planned")
+    #: Claims by the scheduler (compare-and-set from null): a reminder / an escalation was queued.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    plan = relationship(VisitPlan)
+    case = relationship("Case")
+
+
+class VisitLog(UUIDPrimaryKey, SurvivorOwned, db.Model):
+    """What happened at a visit. Notes are encrypted under the survivor's data key.
+
+    ``(logged_by_id, idempotency_key)`` is unique, so a retried submission from a phone on a
+    poor connection creates one log, even when the retries race each other.
+    """
+
+    __tablename__ = "visit_logs"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('done', 'missed', 'rescheduled')", name="outcome"),
+        CheckConstraint("modality IS NULL OR modality IN ('home_visit', 'phone', 'meeting', 'accompaniment')",
+                        name="modality"),
+        UniqueConstraint("logged_by_id", "idempotency_key", name="uq_visit_logs_logged_by_key"),
+    )
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("visits.id"), nullable=False, index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), nullable=False, index=True)
+    survivor_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("survivors.id"), nullable=False)
+    logged_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), nullable=False)
+    outcome: Mapped[str] = mapped_column(String(12), nullable=False)
+    happened_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    modality: Mapped[str | None] = mapped_column(String(20))
+    safety_concern: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    rescheduled_to: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    #: HMAC of the submitted body, to tell a retry from a different submission under one key.
+    request_digest: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    notes_ct: Mapped[bytes | None] = encrypted_column()
+    notes = EncryptedAttribute()
+
+    visit = relationship(Visit)

@@ -1,0 +1,169 @@
+"""The visit checks of a scheduler pass (registered with the scan registry on import).
+
+Each takes ``now`` and a batch size, claims due rows with a compare-and-set update
+(``... WHERE reminded_at IS NULL RETURNING id``) after selecting them ``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL (SQLAlchemy leaves that clause out on SQLite, whose write
+transactions are serial), and yields one batch at a time for the pass to commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, tuple_, update
+
+from caseflow.access.policy import escalation_recipients
+from caseflow.audit.services import record
+from caseflow.cases.models import Case
+from caseflow.extensions import db
+from caseflow.scheduling.registry import Outgoing, ScanBatch, register_scan
+from caseflow.visits import services
+from caseflow.visits.models import Visit, VisitPlan
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+class _Supervisors:
+    """Escalation recipients per centre, looked up once per pass."""
+
+    def __init__(self):
+        self._by_org: dict = {}
+
+    def of(self, organization_id) -> list:
+        if organization_id not in self._by_org:
+            self._by_org[organization_id] = [u.id for u in db.session.scalars(escalation_recipients(organization_id))]
+        return self._by_org[organization_id]
+
+
+def extend_visit_horizons(now: datetime, batch_size: int):
+    """Generate visits ahead for every active plan whose horizon is behind."""
+    through = services.horizon(now)
+    last_id = None
+    while True:
+        statement = (select(VisitPlan)
+                     .where(VisitPlan.status == "active", VisitPlan.next_due_on.is_not(None),
+                            VisitPlan.next_due_on <= through)
+                     .order_by(VisitPlan.id).limit(batch_size)
+                     .with_for_update(skip_locked=True))
+        if last_id is not None:
+            statement = statement.where(VisitPlan.id > last_id)
+        plans = db.session.scalars(statement).all()
+        if not plans:
+            return
+        last_id = plans[-1].id
+        generated = sum(services.extend_plan(plan, through) for plan in plans)
+        if generated:
+            record("visits_generated", "visit_plans", None, detail={"plans": len(plans), "visits": generated})
+        yield ScanBatch(work=generated)
+        _forget(plans)
+
+
+def _forget(plans) -> None:
+    """Drop a committed batch's plans and new visits from the session: memory stays flat."""
+    plan_ids = {plan.id for plan in plans}
+    for instance in list(db.session.identity_map.values()):
+        if instance in plans or (isinstance(instance, Visit) and instance.plan_id in plan_ids):
+            db.session.expunge(instance)
+
+
+def _due_visits(condition, order_column, batch_size, after):
+    statement = (select(Visit.id, Visit.case_id, Visit.organization_id, Visit.assignee_id, Visit.window_start,
+                        Visit.window_end, Case.code)
+                 .join(Case, Case.id == Visit.case_id)
+                 .where(Visit.status == "planned", Case.status == "open", *condition)
+                 .order_by(order_column, Visit.id).limit(batch_size)
+                 .with_for_update(skip_locked=True, of=Visit))
+    if after is not None:
+        statement = statement.where(tuple_(order_column, Visit.id) > after)
+    return db.session.execute(statement).all()
+
+
+def _claim(ids, column, now) -> set:
+    if not ids:
+        return set()
+    claimed = db.session.execute(
+        update(Visit).where(Visit.id.in_(ids), column.is_(None), Visit.status == "planned")
+        .values({column.key: now}).returning(Visit.id).execution_options(synchronize_session=False)
+    ).scalars().all()
+    return set(claimed)
+
+
+def remind_due_visits(now: datetime, batch_size: int):
+    """A reminder to the assignee once a visit's window opens within the lead time."""
+    lead = timedelta(hours=current_app.config["CASEFLOW_REMINDER_LEAD_HOURS"])
+    condition = (Visit.reminded_at.is_(None), Visit.window_start <= now + lead, Visit.window_end > now)
+    after = None
+    while True:
+        rows = _due_visits(condition, Visit.window_start, batch_size, after)
+        if not rows:
+            return
+        after = (rows[-1].window_start, rows[-1].id)
+        claimed = _claim([r.id for r in rows], Visit.reminded_at, now)
+        messages = [
+            Outgoing(dedupe_key=f"visit_due:{r.id}:{_stamp(r.window_start)}:{r.assignee_id}",
+                     recipient_id=r.assignee_id, kind="reminder", topic="visit_due", case_id=r.case_id,
+                     case_code=r.code, subject_at=r.window_start, detail={"visit_id": str(r.id)})
+            for r in rows if r.id in claimed
+        ]
+        yield ScanBatch(messages=messages, claimed=sorted(claimed, key=str))
+
+
+def escalate_overdue_visits(now: datetime, batch_size: int):
+    """An escalation to the centre's supervisors when a visit's window closed a grace period ago."""
+    grace = timedelta(hours=current_app.config["CASEFLOW_VISIT_GRACE_HOURS"])
+    supervisors = _Supervisors()
+    condition = (Visit.escalated_at.is_(None), Visit.window_end <= now - grace)
+    after = None
+    while True:
+        rows = _due_visits(condition, Visit.window_end, batch_size, after)
+        if not rows:
+            return
+        after = (rows[-1].window_end, rows[-1].id)
+        claimed = _claim([r.id for r in rows], Visit.escalated_at, now)
+        messages = [
+            Outgoing(dedupe_key=f"visit_overdue:{r.id}:{_stamp(r.window_end)}:{supervisor}",
+                     recipient_id=supervisor, kind="escalation", topic="visit_overdue", case_id=r.case_id,
+                     case_code=r.code, subject_at=r.window_end,
+                     detail={"visit_id": str(r.id), "assignee_id": str(r.assignee_id)})
+            for r in rows if r.id in claimed for supervisor in supervisors.of(r.organization_id)
+        ]
+        yield ScanBatch(messages=messages, claimed=sorted(claimed, key=str))
+
+
+def escalate_no_contact(now: datetime, batch_size: int):
+    """Open cases nobody reached for 30 days (last contact, or opening): tell the supervisors.
+
+    No claim column: the dedupe key names the last contact, so one escalation is written
+    per silent spell, and a new contact followed by another silence raises a new one.
+    """
+    cutoff = now - timedelta(days=current_app.config["CASEFLOW_NO_CONTACT_DAYS"])
+    anchor = func.coalesce(Case.last_contact_at, Case.opened_at)
+    supervisors = _Supervisors()
+    last_id = None
+    while True:
+        statement = (select(Case.id, Case.code, Case.organization_id, Case.last_contact_at, Case.opened_at)
+                     .where(Case.status == "open", anchor <= cutoff).order_by(Case.id).limit(batch_size))
+        if last_id is not None:
+            statement = statement.where(Case.id > last_id)
+        rows = db.session.execute(statement).all()
+        if not rows:
+            return
+        last_id = rows[-1].id
+        messages = []
+        for r in rows:
+            since = r.last_contact_at or r.opened_at
+            messages.extend(
+                Outgoing(dedupe_key=f"no_contact:{r.id}:{_stamp(since)}:{supervisor}", recipient_id=supervisor,
+                         kind="escalation", topic="no_contact", case_id=r.id, case_code=r.code, subject_at=since)
+                for supervisor in supervisors.of(r.organization_id)
+            )
+        yield ScanBatch(messages=messages)
+
+
+register_scan("visit_horizon", extend_visit_horizons, order=10)
+register_scan("visit_reminder", remind_due_visits, order=20)
+register_scan("visit_overdue", escalate_overdue_visits, order=30)
+register_scan("no_contact", escalate_no_contact, order=40)

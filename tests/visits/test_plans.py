@@ -1,0 +1,143 @@
+"""Visit plans: dates by risk level, horizon, re-planning, reassignment, closure."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from caseflow.core.acting import acting_as
+from caseflow.core.clock import frozen_time
+from caseflow.extensions import db
+from caseflow.scheduling.runner import run_pass
+from caseflow.visits.models import Visit
+from tests.factories import OrganizationFactory, UserFactory
+from tests.helpers import assert_error, bearer
+from tests.visits.factories import MONDAY, MONDAY_DATE, make_case_at, make_centre, make_plan
+
+
+def _due_dates(plan_id, status="planned"):
+    return [v.due_on for v in db.session.scalars(
+        select(Visit).where(Visit.plan_id == plan_id, Visit.status == status).order_by(Visit.due_on))]
+
+
+@pytest.mark.parametrize("risk_level, step", [(None, 7), ("leve", 14), ("moderado", 7), ("severo", 3)])
+def test_a_plan_by_risk_level_produces_the_right_dates(app, risk_level, step):
+    centre = make_centre()
+    case = make_case_at(centre, risk_level=risk_level)
+    plan = make_plan(centre, case)
+    horizon = MONDAY_DATE + timedelta(days=app.config["CASEFLOW_VISIT_HORIZON_DAYS"])
+    expected = [MONDAY_DATE + timedelta(days=step * k) for k in range(0, 400)
+                if MONDAY_DATE + timedelta(days=step * k) <= horizon]
+    assert _due_dates(plan.id) == expected
+    assert plan.cadence_days == step
+
+
+def test_the_scheduler_extends_the_horizon_as_time_passes(app):
+    centre = make_centre()
+    plan = make_plan(centre, make_case_at(centre), count=10)
+    assert len(_due_dates(plan.id)) == 5  # day 0..28 at 7 days
+    later = MONDAY + timedelta(days=21)
+    with frozen_time(later):
+        run_pass(later)
+        run_pass(later)
+    dates = _due_dates(plan.id)
+    assert dates == [MONDAY_DATE + timedelta(days=7 * k) for k in range(8)]  # through day 49
+    far = MONDAY + timedelta(days=200)
+    with frozen_time(far):
+        run_pass(far)
+    assert len(_due_dates(plan.id)) == 10  # the count is the limit
+
+
+def test_create_and_list_plans_over_http(client):
+    centre = make_centre()
+    case = make_case_at(centre, risk_level="severo")
+    with frozen_time(MONDAY):
+        response = client.post(f"/api/v1/cases/{case.id}/visit-plans", headers=bearer(centre.caseworker), json={
+            "assignee_id": str(centre.mentor.id), "kind": "mentor_accompaniment", "starts_on": "2026-03-03",
+            "count": 4})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["cadence_days"] == 3 and body["cadence_from_risk"] and body["count"] == 4
+    listed = client.get(f"/api/v1/cases/{case.id}/visit-plans", headers=bearer(centre.supervisor)).get_json()
+    assert [p["id"] for p in listed["items"]] == [body["id"]]
+    visits = client.get("/api/v1/visits?assignee=me&from=2026-03-01&to=2026-03-31",
+                        headers=bearer(centre.mentor)).get_json()
+    assert [v["due_on"] for v in visits["items"]] == ["2026-03-03", "2026-03-06", "2026-03-09", "2026-03-12"]
+    assert visits["items"][0]["case_code"] == case.code
+
+
+def test_plan_input_is_checked(client):
+    centre = make_centre()
+    case = make_case_at(centre)
+    headers = bearer(centre.caseworker)
+    inactive = UserFactory(role="mentor", organization=centre.organization, active=False)
+    elsewhere = UserFactory(role="mentor", organization=OrganizationFactory())
+    base = {"kind": "mentor_accompaniment", "starts_on": "2026-03-02"}
+    with frozen_time(MONDAY):
+        url = f"/api/v1/cases/{case.id}/visit-plans"
+        assert_error(client.post(url, headers=headers, json={**base, "assignee_id": str(inactive.id)}),
+                     422, "assignee_id")
+        assert_error(client.post(url, headers=headers, json={**base, "assignee_id": str(elsewhere.id)}),
+                     422, "assignee_id")
+        assert_error(client.post(url, headers=headers, json={**base, "assignee_id": str(centre.caseworker.id)}),
+                     422, "assignee_id")
+        assert_error(client.post(url, headers=headers, json={**base, "assignee_id": str(centre.psychologist.id)}),
+                     422, "kind")
+        assert_error(client.post(url, headers=headers, json={**base, "assignee_id": str(centre.mentor.id),
+                                                              "count": 3, "ends_on": "2026-06-01"}), 422, "count")
+        assert_error(client.post(url, headers=headers, json={**base, "assignee_id": str(centre.mentor.id),
+                                                              "starts_on": "2026-02-01"}), 422, "starts_on")
+        assert_error(client.post(url, headers=headers, json={**base, "assignee_id": str(centre.mentor.id),
+                                                              "cadence_days": 0}), 422, "cadence_days")
+        assert_error(client.post(url, headers=bearer(centre.mentor), json={**base, "assignee_id": str(centre.mentor.id)}),
+                     404)
+    assert db.session.scalar(select(Visit.id).limit(1)) is None
+
+
+def test_a_new_risk_level_replans_future_visits(app):
+    from caseflow.cases.services import update_case
+
+    centre = make_centre()
+    case = make_case_at(centre, risk_level="leve")
+    plan = make_plan(centre, case)
+    assert _due_dates(plan.id) == [MONDAY_DATE, MONDAY_DATE + timedelta(days=14), MONDAY_DATE + timedelta(days=28)]
+    wednesday = MONDAY + timedelta(days=2)
+    with frozen_time(wednesday), acting_as(centre.caseworker):
+        update_case(case, {"risk_level": "severo"})
+        db.session.commit()
+    kept_and_new = _due_dates(plan.id)
+    assert kept_and_new[0] == MONDAY_DATE  # the past visit stays
+    assert kept_and_new[1] == date(2026, 3, 5)  # Monday + 3: the first at the new cadence
+    assert all(b - a == timedelta(days=3) for a, b in zip(kept_and_new[1:], kept_and_new[2:]))
+    assert len(_due_dates(plan.id, "cancelled")) == 2
+
+
+def test_closing_the_case_stops_its_visits(app):
+    from caseflow.cases.services import update_case
+
+    centre = make_centre()
+    case = make_case_at(centre)
+    plan = make_plan(centre, case)
+    with frozen_time(MONDAY), acting_as(centre.caseworker):
+        update_case(case, {"status": "closed"})
+        db.session.commit()
+    assert _due_dates(plan.id) == []
+    assert plan.status == "ended" and plan.end_reason == "case_closed"
+    later = MONDAY + timedelta(days=60)
+    with frozen_time(later):
+        counts = run_pass(later)
+    assert counts["outbox_added"] == 0 and _due_dates(plan.id) == []
+
+
+def test_reassignment_moves_future_visits(client):
+    centre = make_centre()
+    other_mentor = UserFactory(role="mentor", organization=centre.organization)
+    plan = make_plan(centre, make_case_at(centre))
+    tuesday = MONDAY + timedelta(days=1, hours=10)  # Monday's window (3 days) is still open
+    with frozen_time(tuesday):
+        response = client.patch(f"/api/v1/visit-plans/{plan.id}", headers=bearer(centre.supervisor),
+                                json={"assignee_id": str(other_mentor.id)})
+    assert response.status_code == 200 and response.get_json()["assignee_id"] == str(other_mentor.id)
+    owners = {v.assignee_id for v in db.session.scalars(select(Visit).where(Visit.plan_id == plan.id))}
+    assert owners == {other_mentor.id}
+    assert client.get("/api/v1/visits?assignee=me", headers=bearer(centre.mentor)).get_json()["total"] == 0
