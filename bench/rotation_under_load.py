@@ -1,0 +1,93 @@
+"""Key operations on a live service: get case p95 while the KEK rotates (and, optionally,
+while survivors are re-encrypted) against get case p95 with no key operation running.
+
+    python -m bench.rotation_under_load --db sqlite --size 10000 [--reencrypt]
+
+The same server serves both phases; the load generator runs in its own process. Rates come
+from the commands' own reports (data keys/s, fields/s). Target: p95 during rotation ≤ 1.5×
+the p95 without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import time
+
+from bench import common
+from bench.http_foundation import PASSWORD, USER, prepare
+
+
+def _operation(args: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen([common.PYTHON, "-m", "caseflow.cli", *args], env=env, cwd=common.ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _load_while(process, token, ids_file, size, duration, concurrency) -> list[dict]:
+    samples, round_ = [], 0
+    while process.poll() is None:
+        samples.append(common.load(5611, "get_case", token, ids_file, size, duration, concurrency, 100 + round_))
+        round_ += 1
+    return samples
+
+
+def run(kind: str, size: int, runs: int, duration: float, concurrency: int, with_reencrypt: bool,
+        batch: int) -> dict:
+    url = prepare(kind, size)
+    env = common.server_env(url)
+    ids_file = common.WORK / f"ids-{kind}-{size}.json"
+    server = common.start_server("caseflow:create_app()", 5611, env)
+    try:
+        token = common.token(5611, USER, PASSWORD)
+        quiet = [common.load(5611, "get_case", token, ids_file, size, duration, concurrency, r) for r in range(runs)]
+        rotation = _operation(["crypto", "rotate-kek", "--grace", "2", "--batch", str(batch)], env)
+        during_rotation = _load_while(rotation, token, ids_file, size, duration, concurrency)
+        rotation_out = rotation.stdout.read()
+        rate = re.search(r"rewrapped in ([\d.]+)s \((\d+)/s\)", rotation_out)
+        result = {
+            "quiet": common.medians(quiet),
+            "during_rotation": common.medians(during_rotation) if during_rotation else None,
+            "rotation_seconds": float(rate.group(1)) if rate else None,
+            "rotation_data_keys_per_s": int(rate.group(2)) if rate else None,
+        }
+        if with_reencrypt:
+            reencrypt = _operation(["crypto", "reencrypt", "--grace", "2", "--batch", str(batch)], env)
+            during = _load_while(reencrypt, token, ids_file, size, duration, concurrency)
+            out = reencrypt.stdout.read()
+            fields = re.search(r"\((\d+) fields/s\)", out)
+            result["during_reencrypt"] = common.medians(during) if during else None
+            result["reencrypt_fields_per_s"] = int(fields.group(1)) if fields else None
+    finally:
+        common.stop(server)
+    quiet_p95 = result["quiet"]["p95_ms"] or 1
+    ratios = {}
+    if result["during_rotation"]:
+        ratios["get_case_p95_during_rotation_vs_quiet"] = round(result["during_rotation"]["p95_ms"] / quiet_p95, 2)
+    if result.get("during_reencrypt"):
+        ratios["get_case_p95_during_reencrypt_vs_quiet"] = round(result["during_reencrypt"]["p95_ms"] / quiet_p95, 2)
+    return {"benchmark": "rotation_under_load", "database": kind, "size": size, "runs": runs, "duration_s": duration,
+            "batch": batch,
+            "concurrency": concurrency, **result, "ratios": ratios, "machine": common.machine(),
+            "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--duration", type=float, default=3.0)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--reencrypt", action="store_true", help="also re-encrypt everyone under load")
+    parser.add_argument("--batch", type=int, default=100,
+                        help="rows per transaction of the key operation (smaller: shorter write locks)")
+    args = parser.parse_args()
+    result = run(args.db, args.size, args.runs, args.duration, args.concurrency, args.reencrypt, args.batch)
+    path = common.write_result(f"rotation-under-load-{args.db}-{args.size}", result)
+    print(json.dumps(result["ratios"]), result.get("rotation_data_keys_per_s"), "->", path.relative_to(common.ROOT))
+
+
+if __name__ == "__main__":
+    main()
