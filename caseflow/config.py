@@ -50,6 +50,12 @@ def build_config(environ=os.environ, instance_path: Path | None = None) -> dict:
         "CASEFLOW_KEYRING": environ.get("CASEFLOW_KEYRING"),
         "CASEFLOW_TIMEZONE": environ.get("CASEFLOW_TIMEZONE", "America/Lima"),
         "CASEFLOW_LOCALE": environ.get("CASEFLOW_LOCALE", "es"),
+        # Codes of organizations whose supervisors oversee every centre (overdue referrals
+        # and referral reports, never case content); see access.policy.is_national_supervisor.
+        "CASEFLOW_NATIONAL_ORGANIZATIONS": tuple(
+            code.strip().upper() for code in environ.get("CASEFLOW_NATIONAL_ORGANIZATIONS", "").split(",")
+            if code.strip()
+        ),
         # Bits kept of each blind-index HMAC: few enough that every index value is shared by
         # a handful of survivors at the expected population (2**16 buckets for ~100,000).
         "CASEFLOW_BLIND_INDEX_BITS": int(environ.get("CASEFLOW_BLIND_INDEX_BITS", "16")),

@@ -13,3 +13,4 @@ from caseflow.sessions.models import AttentionSession  # noqa: F401
 from caseflow.plans.models import PlanItem  # noqa: F401
 from caseflow.approvals.models import Approval  # noqa: F401
 from caseflow.closures.models import CaseClosure  # noqa: F401
+from caseflow.referrals.models import DeadlineRule, Referral, ReferralClock, ReferralEvent  # noqa: F401

@@ -7,14 +7,16 @@ Two questions are answered here and nowhere else:
   statement below, so a record outside a person's reach is simply not found → 404, and
   a route cannot forget a check by accident.
 
-Later roles plug in here: mentors and psychologists see the survivors they visit, liaisons
-the referrals sent to their organization.
+Later roles plug in here: mentors and psychologists see the survivors they visit. Liaisons
+see the referrals sent to their organization (:func:`scope_referrals`), with as much of her
+identity as her consent allows (:func:`referral_identity_fields`).
 """
 
 from __future__ import annotations
 
 import uuid
 
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -26,27 +28,36 @@ CASEWORK = frozenset({
     "incident.record", "incident.read", "consent.record", "consent.read", "consent.withdraw",
     "risk.assess", "risk.read", "session.record", "session.read", "plan.write", "plan.read",
     "approval.request", "approval.read", "case.close", "case.reopen",
+    # Referrals (issue 4): send, follow, cancel; the case's timeline.
+    "referral.send", "referral.read", "referral.cancel", "timeline.read", "deadline_rule.read",
+    # Mandatory reporting (Ley 31156) overrides her consent: a permission of its own, so a
+    # deployment can narrow who may invoke it without touching the rest of casework.
+    "referral.mandatory_report",
 })
 
 #: What each role may do. Administrators run the directory and read no case content.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"directory.read", "directory.write", "audit.read"}),
+    "admin": frozenset({"directory.read", "directory.write", "audit.read", "deadline_rule.read",
+                        "deadline_rule.write"}),
     "supervisor": frozenset({
         "directory.read", "survivor.register", "survivor.read", "survivor.correct",
         "case.open", "case.read", "case.update", "case.assign", "case.access_log", "audit.read",
-        "approval.decide",
+        "approval.decide", "supervision.read", "report.read",
     }) | CASEWORK,
     "caseworker": frozenset({
         "directory.read", "survivor.register", "survivor.read", "survivor.correct",
         "case.open", "case.read", "case.update", "case.assign",
     }) | CASEWORK,
-    "mentor": frozenset({"directory.read"}),
-    "psychologist": frozenset({"directory.read"}),
-    "liaison": frozenset({"directory.read"}),
+    "mentor": frozenset({"directory.read", "deadline_rule.read"}),
+    "psychologist": frozenset({"directory.read", "deadline_rule.read"}),
+    # Liaisons act for the receiving organization of a referral: read it, respond to it.
+    "liaison": frozenset({"directory.read", "deadline_rule.read", "referral.read", "referral.respond"}),
 }
 
 #: Roles whose people work inside a centre and see its cases.
 CENTRE_CASE_ROLES = frozenset({"supervisor", "caseworker"})
+#: Roles whose people work for an organization that receives referrals.
+RECEIVING_ROLES = frozenset({"liaison"})
 
 
 def may(user, permission: str) -> bool:
@@ -92,6 +103,39 @@ def scope_case_records(model, user=None):
     return select(model).where(model.case_id.in_(cases_in_reach))
 
 
+def scope_referrals(user=None):
+    """Referrals a person may read: those sent by her centre, or (liaisons) those sent to
+    her organization. Nobody else sees a referral's content."""
+    from caseflow.referrals.models import Referral
+
+    user = user or current_user
+    statement = select(Referral)
+    if user.role in CENTRE_CASE_ROLES:
+        return statement.where(Referral.from_organization_id == user.organization_id)
+    if user.role in RECEIVING_ROLES:
+        return statement.where(Referral.to_organization_id == user.organization_id)
+    return statement.where(False)
+
+
+def is_national_supervisor(user=None) -> bool:
+    """A supervisor of an organization listed in ``CASEFLOW_NATIONAL_ORGANIZATIONS``
+    oversees every centre's referral deadlines and reports (codes and counts, not notes
+    or identities: those stay with :func:`scope_referrals`)."""
+    user = user or current_user
+    if user.role != "supervisor":
+        return False
+    national = current_app.config.get("CASEFLOW_NATIONAL_ORGANIZATIONS") or ()
+    return user.organization is not None and user.organization.code in national
+
+
+def oversight_centre(user=None) -> uuid.UUID | None:
+    """Whose referrals a supervisor reviews (overdue list, reports): her centre's, or
+    None for every centre (a national supervisor). Others may not review (403)."""
+    user = user or current_user
+    require("supervision.read", user)
+    return None if is_national_supervisor(user) else user.organization_id
+
+
 def scope_audit(user=None):
     from caseflow.audit.models import AuditEntry
 
@@ -123,6 +167,13 @@ def survivor_or_404(survivor_id: uuid.UUID, permission: str = "survivor.read", u
 
     require(permission, user)
     return _one(scope_survivors(user), Survivor, survivor_id)
+
+
+def referral_or_404(referral_id: uuid.UUID, permission: str = "referral.read", user=None):
+    from caseflow.referrals.models import Referral
+
+    require(permission, user)
+    return _one(scope_referrals(user), Referral, referral_id)
 
 
 def case_record_or_404(model, record_id: uuid.UUID, permission: str, user=None):
@@ -165,3 +216,44 @@ def may_decide_approval(approval, user=None) -> bool:
     """Only a supervisor decides, and never her own request (four eyes)."""
     user = user or current_user
     return may(user, "approval.decide") and approval.requested_by_id != user.id
+
+
+# -- referrals ------------------------------------------------------------------------
+#: Who moves a referral into each status (shared domain notes, "Referral states": only the
+#: receiving organization accepts, rejects, progresses or completes; the referrer cancels).
+RECEIVER_MOVES = frozenset({"accepted", "rejected", "in_progress", "completed", "failed"})
+REFERRER_MOVES = frozenset({"cancelled"})
+
+
+def may_move_referral(referral, status: str, user=None) -> bool:
+    user = user or current_user
+    if status in RECEIVER_MOVES:
+        return may(user, "referral.respond") and user.organization_id == referral.to_organization_id
+    if status in REFERRER_MOVES:
+        return may(user, "referral.cancel") and user.organization_id == referral.from_organization_id
+    return False
+
+
+#: What a receiving organization learns of her identity while her consent for it is in
+#: effect: enough to find and serve her. Her address is never sent (a leaked address can
+#: put her in front of the aggressor); the centre arranges contact through safe_contact.
+IDENTITY_WITH_CONSENT = (
+    "alias", "given_names", "family_names", "document_type", "document_number", "birth_date",
+    "phone", "safe_contact",
+)
+#: Sent under a mandatory report without consent (or after she withdrew it): the minimum.
+IDENTITY_MINIMUM = ("alias",)
+#: The centre reads her full record through /survivors; on a referral it sees the alias.
+IDENTITY_FOR_CENTRE = ("alias",)
+
+
+def referral_identity_fields(referral, user=None) -> tuple[str, ...]:
+    """Which of her identity fields this person sees on this referral."""
+    user = user or current_user
+    if user.role in CENTRE_CASE_ROLES and user.organization_id == referral.from_organization_id:
+        return IDENTITY_FOR_CENTRE
+    if user.role in RECEIVING_ROLES and user.organization_id == referral.to_organization_id:
+        from caseflow.consents.services import may_share
+
+        return IDENTITY_WITH_CONSENT if may_share(referral.case, referral.to_organization) else IDENTITY_MINIMUM
+    return ()
