@@ -138,7 +138,8 @@ class Referral(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
     from_organization = relationship("Organization", foreign_keys=[from_organization_id], lazy="joined")
     to_organization = relationship("Organization", foreign_keys=[to_organization_id], lazy="joined")
     deadline_rule = relationship(DeadlineRule, lazy="joined")
-    clocks = relationship("ReferralClock", lazy="selectin", order_by="ReferralClock.due_at",
+    clocks = relationship("ReferralClock", lazy="selectin",
+                          order_by="(ReferralClock.due_at, ReferralClock.milestone)",
                           back_populates="referral")
 
     @property
