@@ -16,7 +16,7 @@ from caseflow.cases.models import Case
 from caseflow.cases.services import add_event
 from caseflow.consents.services import may_share
 from caseflow.core.clock import utcnow
-from caseflow.core.errors import Conflict, Forbidden, field_error
+from caseflow.core.errors import Conflict, Forbidden, Unprocessable, field_error
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
@@ -75,6 +75,9 @@ def _incident(case: Case, incident_id: uuid.UUID | None) -> Incident | None:
 def _check_sharing(case: Case, organization: Organization, mandatory: dict | None):
     decision = may_share(case, organization)
     if mandatory is not None:
+        if not mandatory["legal_basis"].strip():
+            raise Unprocessable(errors={"mandatory_report": {"legal_basis": [
+                lazy_gettext("Name the law that requires the report.")]}})
         require("referral.mandatory_report")
         return decision
     if not decision:
@@ -169,7 +172,8 @@ def transition(referral: Referral, status: str, reason: str | None) -> Referral:
     reason = (reason or "").strip() or None
     if status in REASON_REQUIRED and reason is None:
         raise field_error("reason", lazy_gettext("A reason is required for this status."))
-    if not may_move_referral(referral, status):
+    # Nobody moves a referral back to "requested": that is an impossible move (409 below).
+    if status != "requested" and not may_move_referral(referral, status):
         raise Forbidden(lazy_gettext(
             "Only the receiving organization accepts, rejects, progresses or completes a referral; "
             "only the referring centre cancels it."))
