@@ -50,6 +50,12 @@ def build_config(environ=os.environ, instance_path: Path | None = None) -> dict:
         "CASEFLOW_KEYRING": environ.get("CASEFLOW_KEYRING"),
         "CASEFLOW_TIMEZONE": environ.get("CASEFLOW_TIMEZONE", "America/Lima"),
         "CASEFLOW_LOCALE": environ.get("CASEFLOW_LOCALE", "es"),
+        # Codes of organizations whose supervisors oversee every centre (overdue referrals
+        # and referral reports, never case content); see access.policy.is_national_supervisor.
+        "CASEFLOW_NATIONAL_ORGANIZATIONS": tuple(
+            code.strip().upper() for code in environ.get("CASEFLOW_NATIONAL_ORGANIZATIONS", "").split(",")
+            if code.strip()
+        ),
         # Bits kept of each blind-index HMAC: few enough that every index value is shared by
         # a handful of survivors at the expected population (2**16 buckets for ~100,000).
         "CASEFLOW_BLIND_INDEX_BITS": int(environ.get("CASEFLOW_BLIND_INDEX_BITS", "16")),
@@ -76,6 +82,8 @@ def build_config(environ=os.environ, instance_path: Path | None = None) -> dict:
         "CASEFLOW_REMINDER_LEAD_HOURS": int(environ.get("CASEFLOW_REMINDER_LEAD_HOURS", "24")),
         "CASEFLOW_VISIT_GRACE_HOURS": int(environ.get("CASEFLOW_VISIT_GRACE_HOURS", "24")),
         "CASEFLOW_NO_CONTACT_DAYS": int(environ.get("CASEFLOW_NO_CONTACT_DAYS", "30")),
+        # Receiving organizations are reminded this long before a referral deadline.
+        "CASEFLOW_REFERRAL_WARNING_HOURS": int(environ.get("CASEFLOW_REFERRAL_WARNING_HOURS", "6")),
         # Email of reminders and escalations: only when a host is set.
         "CASEFLOW_SMTP_HOST": environ.get("CASEFLOW_SMTP_HOST") or None,
         "CASEFLOW_SMTP_PORT": int(environ.get("CASEFLOW_SMTP_PORT", "587")),

@@ -88,9 +88,14 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.plans.routes import blp as plans_blp
     from caseflow.approvals.routes import blp as approvals_blp
     from caseflow.closures.routes import blp as closures_blp
+    # The timeline first: its casework sources register before those of later modules.
+    from caseflow.timeline.routes import blp as timeline_blp
+    from caseflow.referrals.routes import blp as referrals_blp
+    from caseflow.referrals.review import blp as review_blp
 
     casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, approvals_blp, closures_blp)
-    for blueprint in (auth_blp, directory_blp, survivors_blp, rights_blp, cases_blp, audit_blp, *casework,
+    referrals = (timeline_blp, referrals_blp, review_blp)
+    for blueprint in (auth_blp, directory_blp, survivors_blp, rights_blp, cases_blp, audit_blp, *casework, *referrals,
                       visits_blp, notifications_blp):
         api.register_blueprint(blueprint)
 

@@ -48,6 +48,9 @@ class Database:
     def __init__(self, kind: str, app, path: Path | None = None):
         self.kind, self.app, self.path = kind, app, path
         self.template = path.with_suffix(".template") if path else None
+        #: Rows the migrations themselves insert (seeded reference data such as the
+        #: deadline rules), restored after each PostgreSQL truncation.
+        self.seeds: dict[str, list[dict]] = {}
 
     def prepare(self):
         from flask_migrate import upgrade
@@ -61,6 +64,12 @@ class Database:
                     conn.execute(text("DROP SCHEMA public CASCADE"))
                     conn.execute(text("CREATE SCHEMA public"))
             upgrade()
+            if self.kind == "postgresql":
+                with db.engine.connect() as conn:
+                    for table in db.metadata.sorted_tables:
+                        rows = [dict(row) for row in conn.execute(table.select()).mappings()]
+                        if rows:
+                            self.seeds[table.name] = rows
             db.session.remove()
             db.engine.dispose()
         if self.kind == "sqlite":
@@ -82,6 +91,9 @@ class Database:
                 tables = [t.name for t in db.metadata.sorted_tables]
                 with db.engine.begin() as conn:
                     conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                    for table in db.metadata.sorted_tables:
+                        if table.name in self.seeds:
+                            conn.execute(table.insert(), self.seeds[table.name])
         self.app.extensions.pop("caseflow_keyring", None)
 
 

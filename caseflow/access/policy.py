@@ -10,14 +10,16 @@ Two questions are answered here and nowhere else:
 Mentors and community psychologists ("visiting roles") see the visits assigned to them
 and, for a survivor they visit under an active plan, only the visit card (alias, safe
 contact, address, phone, safety flags). Every case or survivor record read by them answers
-404, so they cannot even learn that other records exist. Liaisons will see the referrals
-sent to their organization.
+404, so they cannot even learn that other records exist. Liaisons see the referrals sent to
+their organization (:func:`scope_referrals`), with as much of her identity as her consent
+allows (:func:`referral_identity_fields`).
 """
 
 from __future__ import annotations
 
 import uuid
 
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -29,15 +31,21 @@ CASEWORK = frozenset({
     "incident.record", "incident.read", "consent.record", "consent.read", "consent.withdraw",
     "risk.assess", "risk.read", "session.record", "session.read", "plan.write", "plan.read",
     "approval.request", "approval.read", "case.close", "case.reopen",
+    # Referrals (issue 4): send, follow, cancel; the case's timeline.
+    "referral.send", "referral.read", "referral.cancel", "timeline.read", "deadline_rule.read",
+    # Mandatory reporting (Ley 31156) overrides her consent: a permission of its own, so a
+    # deployment can narrow who may invoke it without touching the rest of casework.
+    "referral.mandatory_report",
 })
 
 #: What each role may do. Administrators run the directory and read no case content.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"directory.read", "directory.write", "audit.read", "notification.read"}),
+    "admin": frozenset({"directory.read", "directory.write", "audit.read", "notification.read",
+                        "deadline_rule.read", "deadline_rule.write"}),
     "supervisor": frozenset({
         "directory.read", "survivor.register", "survivor.read", "survivor.correct",
         "case.open", "case.read", "case.update", "case.assign", "case.access_log", "audit.read",
-        "approval.decide",
+        "approval.decide", "supervision.read", "report.read",
         # Erasure takes two supervisors of the centre (see caseflow.rights.erasure).
         "survivor.erase", "survivor.export",
         "visit.plan", "visit.read", "visit.log", "workload.read", "notification.read",
@@ -47,9 +55,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "case.open", "case.read", "case.update", "case.assign", "survivor.export",
         "visit.plan", "visit.read", "visit.log", "notification.read",
     }) | CASEWORK,
-    "mentor": frozenset({"directory.read", "visit.read", "visit.log", "notification.read"}),
-    "psychologist": frozenset({"directory.read", "visit.read", "visit.log", "notification.read"}),
-    "liaison": frozenset({"directory.read", "notification.read"}),
+    "mentor": frozenset({"directory.read", "deadline_rule.read", "visit.read", "visit.log", "notification.read"}),
+    "psychologist": frozenset({"directory.read", "deadline_rule.read", "visit.read", "visit.log",
+                               "notification.read"}),
+    # Liaisons act for the receiving organization of a referral: read it, respond to it.
+    "liaison": frozenset({"directory.read", "deadline_rule.read", "referral.read", "referral.respond",
+                          "notification.read"}),
 }
 
 #: Roles whose people work inside a centre and see its cases.
@@ -62,6 +73,9 @@ VISIT_KINDS_BY_ROLE: dict[str, str] = {
 VISITING_ROLES = frozenset(VISIT_KINDS_BY_ROLE)
 #: Roles that receive a centre's escalations (missed visits, safety concerns, deadlines).
 ESCALATION_ROLES = frozenset({"supervisor"})
+
+#: Roles whose people work for an organization that receives referrals.
+RECEIVING_ROLES = frozenset({"liaison"})
 
 
 def may(user, permission: str) -> bool:
@@ -115,6 +129,39 @@ def scope_case_records(model, user=None):
     return select(model).where(model.case_id.in_(cases_in_reach))
 
 
+def scope_referrals(user=None):
+    """Referrals a person may read: those sent by her centre, or (liaisons) those sent to
+    her organization. Nobody else sees a referral's content."""
+    from caseflow.referrals.models import Referral
+
+    user = user or current_user
+    statement = select(Referral)
+    if user.role in CENTRE_CASE_ROLES:
+        return statement.where(Referral.from_organization_id == user.organization_id)
+    if user.role in RECEIVING_ROLES:
+        return statement.where(Referral.to_organization_id == user.organization_id)
+    return statement.where(False)
+
+
+def is_national_supervisor(user=None) -> bool:
+    """A supervisor of an organization listed in ``CASEFLOW_NATIONAL_ORGANIZATIONS``
+    oversees every centre's referral deadlines and reports (codes and counts, not notes
+    or identities: those stay with :func:`scope_referrals`)."""
+    user = user or current_user
+    if user.role != "supervisor":
+        return False
+    national = current_app.config.get("CASEFLOW_NATIONAL_ORGANIZATIONS") or ()
+    return user.organization is not None and user.organization.code in national
+
+
+def oversight_centre(user=None) -> uuid.UUID | None:
+    """Whose referrals a supervisor reviews (overdue list, reports): her centre's, or
+    None for every centre (a national supervisor). Others may not review (403)."""
+    user = user or current_user
+    require("supervision.read", user)
+    return None if is_national_supervisor(user) else user.organization_id
+
+
 def scope_audit(user=None):
     from caseflow.audit.models import AuditEntry
 
@@ -146,6 +193,13 @@ def survivor_or_404(survivor_id: uuid.UUID, permission: str = "survivor.read", u
 
     _require_record(permission, user)
     return _one(scope_survivors(user), Survivor, survivor_id)
+
+
+def referral_or_404(referral_id: uuid.UUID, permission: str = "referral.read", user=None):
+    from caseflow.referrals.models import Referral
+
+    require(permission, user)
+    return _one(scope_referrals(user), Referral, referral_id)
 
 
 def case_record_or_404(model, record_id: uuid.UUID, permission: str, user=None):
@@ -257,9 +311,57 @@ def visiting_staff(organization_id):
     return select(User).where(User.organization_id == organization_id, User.role.in_(VISITING_ROLES))
 
 
+def receiving_staff(organization_id):
+    """Who acts on referrals sent to an organization (and hears that a deadline nears)."""
+    from caseflow.directory.models import User
+
+    return select(User).where(User.organization_id == organization_id, User.role.in_(RECEIVING_ROLES),
+                              User.active.is_(True)).order_by(User.id)
+
+
 def escalation_recipients(organization_id):
     """Who hears about a centre's missed visits, safety concerns and breached deadlines."""
     from caseflow.directory.models import User
 
     return select(User).where(User.organization_id == organization_id, User.role.in_(ESCALATION_ROLES),
                               User.active.is_(True)).order_by(User.id)
+
+# -- referrals ------------------------------------------------------------------------
+#: Who moves a referral into each status (shared domain notes, "Referral states": only the
+#: receiving organization accepts, rejects, progresses or completes; the referrer cancels).
+RECEIVER_MOVES = frozenset({"accepted", "rejected", "in_progress", "completed", "failed"})
+REFERRER_MOVES = frozenset({"cancelled"})
+
+
+def may_move_referral(referral, status: str, user=None) -> bool:
+    user = user or current_user
+    if status in RECEIVER_MOVES:
+        return may(user, "referral.respond") and user.organization_id == referral.to_organization_id
+    if status in REFERRER_MOVES:
+        return may(user, "referral.cancel") and user.organization_id == referral.from_organization_id
+    return False
+
+
+#: What a receiving organization learns of her identity while her consent for it is in
+#: effect: enough to find and serve her. Her address is never sent (a leaked address can
+#: put her in front of the aggressor); the centre arranges contact through safe_contact.
+IDENTITY_WITH_CONSENT = (
+    "alias", "given_names", "family_names", "document_type", "document_number", "birth_date",
+    "phone", "safe_contact",
+)
+#: Sent under a mandatory report without consent (or after she withdrew it): the minimum.
+IDENTITY_MINIMUM = ("alias",)
+#: The centre reads her full record through /survivors; on a referral it sees the alias.
+IDENTITY_FOR_CENTRE = ("alias",)
+
+
+def referral_identity_fields(referral, user=None) -> tuple[str, ...]:
+    """Which of her identity fields this person sees on this referral."""
+    user = user or current_user
+    if user.role in CENTRE_CASE_ROLES and user.organization_id == referral.from_organization_id:
+        return IDENTITY_FOR_CENTRE
+    if user.role in RECEIVING_ROLES and user.organization_id == referral.to_organization_id:
+        from caseflow.consents.services import may_share
+
+        return IDENTITY_WITH_CONSENT if may_share(referral.case, referral.to_organization) else IDENTITY_MINIMUM
+    return ()

@@ -78,6 +78,8 @@ class CaseQuery(PageArgs):
         "description": "true: cases with a request waiting for a supervisor's decision"})
     no_contact = ma.fields.Boolean(metadata={
         "description": "true: open cases without contact for over 30 days (closure candidates)"})
+    overdue = ma.fields.Boolean(metadata={
+        "description": "true: cases with a referral whose deadline has run out"})
     no_contact_days = ma.fields.Integer(validate=ma.validate.Range(min=1, max=3650), metadata={
         "description": "Open cases without contact for over this many days"})
 

@@ -140,7 +140,8 @@ def filtered(args: dict):
 
 
 def _casework_filters(statement, args: dict):
-    """The filters caseworkers use daily: awaiting approval, no contact for too long."""
+    """The filters caseworkers use daily: awaiting approval, an overdue referral, no
+    contact for too long."""
     from datetime import timedelta
 
     from sqlalchemy import func
@@ -150,6 +151,11 @@ def _casework_filters(statement, args: dict):
     if "awaiting_approval" in args:
         pending = select(Approval.case_id).where(Approval.status == "pending")
         statement = statement.where(Case.id.in_(pending) if args["awaiting_approval"] else Case.id.not_in(pending))
+    if "overdue" in args:
+        from caseflow.referrals.models import Referral
+
+        overdue = select(Referral.case_id).where(Referral.next_due_at < utcnow())
+        statement = statement.where(Case.id.in_(overdue) if args["overdue"] else Case.id.not_in(overdue))
     days = args.get("no_contact_days")
     if days is None and args.get("no_contact"):
         days = 30  # the closure checklist's rule

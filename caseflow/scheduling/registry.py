@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Callable, Iterable
 
 #: Modules that register scans when imported.
-SCAN_MODULES: list[str] = ["caseflow.visits.scans"]
+SCAN_MODULES: list[str] = ["caseflow.visits.scans", "caseflow.referrals.scans"]
 
 
 @dataclass(frozen=True)

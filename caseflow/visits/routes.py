@@ -2,6 +2,8 @@ from flask import request, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+import caseflow.visits.timeline  # noqa: F401  (registers the visits timeline source)
+
 from caseflow.access.policy import (
     case_or_404, require, scope_visit_plans, scope_visits, visit_or_404, visit_plan_or_404,
 )

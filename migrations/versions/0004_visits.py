@@ -1,7 +1,7 @@
 """Visits: visit plans, visits, visit logs, the outbox; cases.risk_reassessment_requested_at
 
 Revision ID: 0004_visits
-Revises: 0001_foundation
+Revises: 0003_keys
 Create Date: 2026-11-23 13:28:01.241096
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_visits'
-down_revision = "0005_keys"
+revision = "0004_visits"
+down_revision = "0003_keys"
 branch_labels = None
 depends_on = None
 

@@ -84,3 +84,26 @@ def test_consent_lets_a_mentor_of_another_organization_be_assigned(client):
         assert consent.status_code == 201, consent.get_json()
         accepted = client.post(f"/api/v1/cases/{case.id}/visit-plans", json=body, headers=headers)
     assert accepted.status_code == 201, accepted.get_json()
+
+
+def test_visits_appear_on_the_case_timeline(client):
+    from datetime import timedelta
+
+    centre = make_centre()
+    case = make_case_at(centre)
+    make_plan(centre, case)
+    first, second = _planned(case.id)[:2]
+    headers = bearer(centre.mentor)
+    with frozen_time(first.window_start + timedelta(hours=1)):
+        logged = client.post(f"/api/v1/visits/{first.id}/log", json={
+            "outcome": "done", "happened_at": (first.window_start + timedelta(minutes=30)).isoformat(),
+            "modality": "home_visit", "notes": "Notas sintéticas.", "safety_concern": False},
+            headers={**headers, "Idempotency-Key": "timeline-1"})
+        assert logged.status_code == 201, logged.get_json()
+    with frozen_time(second.window_end + timedelta(hours=1)):
+        timeline = client.get(f"/api/v1/cases/{case.id}/timeline", headers=bearer(centre.supervisor))
+    assert timeline.status_code == 200, timeline.get_json()
+    entries = timeline.get_json()["items"] if isinstance(timeline.get_json(), dict) else timeline.get_json()
+    visits = [(e["kind"], e["met"]) for e in entries if e["kind"].startswith("visit_")]
+    assert visits == [("visit_done", True), ("visit_overdue", False)]
+    assert "Notas" not in timeline.get_data(as_text=True)

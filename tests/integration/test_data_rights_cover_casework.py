@@ -4,11 +4,13 @@ survivor row: incident narratives, session notes, risk answers and plan notes to
 from caseflow.crypto.keys import keyring
 from caseflow.extensions import db
 from tests.casework.factories import Centre, get, incident_body, post, risk_body
+from tests.factories import OrganizationFactory
 from tests.keys.factories import live_rows, raw_database_bytes, recover_plaintexts
 
 NARRATIVE = "Relato canario Xylofono"
 SUMMARY = "Resumen canario Quetzal"
 PLAN_NOTE = "Nota canaria Ornitorrinco"
+REFERRAL_NOTE = "Derivacion canaria Colibri"
 
 
 def _case_with_records(client, centre):
@@ -24,6 +26,13 @@ def _case_with_records(client, centre):
     assert post(client, centre.admission, f"/cases/{case_id}/plan-items", {
         "need": "safety", "service_type": "protective_measures", "decision": "referred",
         "note": PLAN_NOTE}).status_code == 201
+    hospital = OrganizationFactory(sector="health", service_types=["mental_health"])
+    assert post(client, centre.admission, f"/cases/{case_id}/consents", {
+        "recipient_organization_id": str(hospital.id), "given_by": "survivor", "method": "written",
+        "given_at": incident_body()["occurred_at"]}).status_code == 201
+    assert post(client, centre.admission, f"/cases/{case_id}/referrals", {
+        "to_organization_id": str(hospital.id), "service_type": "mental_health", "priority": "medium",
+        "note": REFERRAL_NOTE}).status_code == 201
     return case
 
 
@@ -33,7 +42,7 @@ def test_export_includes_casework_records(client):
     exported = get(client, centre.supervisor, f"/survivors/{case.survivor_id}/export")
     assert exported.status_code == 200
     text = exported.get_data(as_text=True)
-    for canary in (NARRATIVE, SUMMARY, PLAN_NOTE):
+    for canary in (NARRATIVE, SUMMARY, PLAN_NOTE, REFERRAL_NOTE):
         assert canary in text
 
 
@@ -54,7 +63,7 @@ def test_erasure_leaves_no_casework_canary(app, client, db_kind, tmp_path):
     db.session.remove()
     recovered = b"\n".join(recover_plaintexts(live_rows(), keyring()))
     raw = raw_database_bytes(app, db_kind, tmp_path)
-    for canary in (NARRATIVE, SUMMARY, PLAN_NOTE):
+    for canary in (NARRATIVE, SUMMARY, PLAN_NOTE, REFERRAL_NOTE):
         assert canary.encode() not in recovered
         assert canary.encode() not in raw
 

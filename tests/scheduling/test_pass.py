@@ -108,20 +108,21 @@ def test_a_feature_adds_a_scan_without_touching_the_pass(app):
     case = make_case_at(centre)
     calls = []
 
-    def referral_deadlines(now, batch_size):
+    def probe_scan(now, batch_size):
         calls.append(now)
-        yield ScanBatch(messages=[Outgoing(dedupe_key=f"referral_deadline:r1:{now:%Y%m%d}:{centre.supervisor.id}",
+        yield ScanBatch(messages=[Outgoing(dedupe_key=f"probe_scan:r1:{now:%Y%m%d}:{centre.supervisor.id}",
                                            recipient_id=centre.supervisor.id, kind="escalation",
-                                           topic="referral_deadline", case_id=case.id, case_code=case.code,
+                                           topic="probe_scan", case_id=case.id, case_code=case.code,
                                            subject_at=now)])
 
-    registry.register_scan("referral_deadline", referral_deadlines, order=50)
+    # A name of its own: re-registering a real scan's name would replace it for the session.
+    registry.register_scan("probe_scan", probe_scan, order=50)
     try:
-        assert _pass(MONDAY)["referral_deadline"] == 1
-        assert _pass(MONDAY)["referral_deadline"] == 0
+        assert _pass(MONDAY)["probe_scan"] == 1
+        assert _pass(MONDAY)["probe_scan"] == 0
     finally:
-        registry.unregister_scan("referral_deadline")
-    assert len(calls) == 2 and len(_messages("referral_deadline")) == 1
+        registry.unregister_scan("probe_scan")
+    assert len(calls) == 2 and len(_messages("probe_scan")) == 1
 
 
 def test_tick_prints_counts_as_json_on_its_last_line(runner):

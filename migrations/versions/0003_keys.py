@@ -1,12 +1,12 @@
 """Keys and data rights: key-operation progress, erasure requests, retention policy
 
-Revision ID: 0005_keys
-Revises: 0001_foundation
+Revision ID: 0003_keys
+Revises: 0002_casework
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0005_keys"
+revision = "0003_keys"
 down_revision = "0002_casework"
 branch_labels = None
 depends_on = None

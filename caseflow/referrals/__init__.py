@@ -1,0 +1,1 @@
+"""Referrals between sectors: consent-gated, deadline-tracked (docs/referrals.md)."""

@@ -1,0 +1,70 @@
+"""Referral deadlines in the scheduler pass (registered with the scan registry on import).
+
+Two messages per running clock, each at most once (the outbox's unique key):
+
+* ``referral_due_soon`` — a reminder to the receiving organization's liaisons when the
+  deadline is less than ``CASEFLOW_REFERRAL_WARNING_HOURS`` away;
+* ``referral_breached`` — an escalation to the referring centre's supervisors once the
+  deadline has passed without its milestone.
+
+The scan only reads (``referrals_breaching`` streams the clocks in batches); nothing needs
+claiming because a repeated or concurrent pass finds every message already in the outbox.
+Messages carry the case code and the deadline, never anything about her.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext
+
+from caseflow.access.policy import escalation_recipients, receiving_staff
+from caseflow.extensions import db
+from caseflow.referrals.breaches import referrals_breaching
+from caseflow.scheduling.messages import register_topic
+from caseflow.scheduling.registry import Outgoing, ScanBatch, register_scan
+
+
+class _Recipients:
+    """Recipients per organization, looked up once per pass."""
+
+    def __init__(self, statement_for):
+        self._statement_for, self._cache = statement_for, {}
+
+    def of(self, organization_id) -> list:
+        if organization_id not in self._cache:
+            self._cache[organization_id] = [u.id for u in db.session.scalars(self._statement_for(organization_id))]
+        return self._cache[organization_id]
+
+
+def _messages(row, supervisors: _Recipients, liaisons: _Recipients) -> list[Outgoing]:
+    stamp = row.due_at.strftime("%Y%m%dT%H%M%SZ")
+    if row.overdue:
+        topic, kind, recipients = "referral_breached", "escalation", supervisors.of(row.centre_id)
+    else:
+        topic, kind, recipients = "referral_due_soon", "reminder", liaisons.of(row.to_organization_id)
+    detail = {"referral_id": str(row.referral_id), "service_type": row.service_type,
+              "milestone": row.milestone, "rule": row.rule_code}
+    return [Outgoing(dedupe_key=f"{topic}:{row.clock_id}:{stamp}:{recipient}", recipient_id=recipient, kind=kind,
+                     topic=topic, case_id=row.case_id, case_code=row.case_code, subject_at=row.due_at,
+                     detail=detail)
+            for recipient in recipients]
+
+
+def referral_deadlines(now: datetime, batch_size: int):
+    warning = timedelta(hours=current_app.config["CASEFLOW_REFERRAL_WARNING_HOURS"])
+    supervisors, liaisons = _Recipients(escalation_recipients), _Recipients(receiving_staff)
+    batch: list[Outgoing] = []
+    for row in referrals_breaching(now, within=warning, batch_size=batch_size):
+        batch.extend(_messages(row, supervisors, liaisons))
+        if len(batch) >= batch_size:
+            yield ScanBatch(messages=batch)
+            batch = []
+    if batch:
+        yield ScanBatch(messages=batch)
+
+
+register_scan("referral_deadline", referral_deadlines, order=50)
+register_topic("referral_due_soon", lazy_gettext("A referral for case %(case)s is due at %(at)s."))
+register_topic("referral_breached", lazy_gettext("A referral for case %(case)s missed its deadline at %(at)s."))

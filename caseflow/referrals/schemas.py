@@ -1,0 +1,179 @@
+import marshmallow as ma
+
+from caseflow.access.policy import referral_identity_fields
+from caseflow.core.clock import utcnow
+from caseflow.core.fields import aware_datetime, choice, text
+from caseflow.core.pagination import PageArgs
+from caseflow.directory.schemas import OrganizationRefSchema
+from caseflow.referrals import deadlines
+from caseflow.referrals.models import ANCHORS, MILESTONES, PRIORITIES, RECEIVING_SECTORS, SERVICE_TYPES, STATUSES
+
+
+# -- deadline rules -------------------------------------------------------------------
+class DeadlineRuleSchema(ma.Schema):
+    id = ma.fields.UUID(dump_only=True)
+    code = text(60, required=True, required_nonblank=True)
+    label = text(200, required=True, required_nonblank=True)
+    service_type = choice(SERVICE_TYPES, allow_none=True, load_default=None)
+    priority = choice(PRIORITIES, allow_none=True, load_default=None, metadata={
+        "description": "For acknowledgement clocks: the referral priority this rule applies to"})
+    anchor = choice(ANCHORS, required=True, metadata={"description": "Where the clock starts"})
+    milestone = choice(MILESTONES, required=True, metadata={"description": "What stops the clock"})
+    hours = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=8784))
+    source = text(300, required=True, required_nonblank=True)
+    effective_from = aware_datetime(required=True)
+    effective_to = aware_datetime(allow_none=True, load_default=None)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    updated_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class DeadlineRulePatchSchema(ma.Schema):
+    code = text(60, required_nonblank=True)
+    label = text(200, required_nonblank=True)
+    service_type = choice(SERVICE_TYPES, allow_none=True)
+    priority = choice(PRIORITIES, allow_none=True)
+    anchor = choice(ANCHORS)
+    milestone = choice(MILESTONES)
+    hours = ma.fields.Integer(validate=ma.validate.Range(min=1, max=8784))
+    source = text(300, required_nonblank=True)
+    effective_from = aware_datetime()
+    effective_to = aware_datetime(allow_none=True)
+
+
+class DeadlineRuleQuery(PageArgs):
+    service_type = choice(SERVICE_TYPES)
+    priority = choice(PRIORITIES)
+    code = text(60)
+    at = aware_datetime(metadata={"description": "Only rules in effect at this moment"})
+
+
+class DeadlineRuleRefSchema(ma.Schema):
+    id = ma.fields.UUID()
+    code = ma.fields.String()
+    label = ma.fields.String()
+    anchor = ma.fields.String()
+    milestone = ma.fields.String()
+    hours = ma.fields.Integer()
+    source = ma.fields.String()
+
+
+# -- referrals ------------------------------------------------------------------------
+class MandatoryReportSchema(ma.Schema):
+    legal_basis = text(300, required=True, required_nonblank=True, metadata={
+        "description": "The law that obliges the report, e.g. 'Ley 31156, art. 2'"})
+    survivor_informed = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "She was told before the report was made"})
+
+
+class ReferralCreateSchema(ma.Schema):
+    to_organization_id = ma.fields.UUID(required=True)
+    service_type = choice(SERVICE_TYPES, required=True)
+    priority = choice(PRIORITIES, metadata={"description": "Defaults to the case's priority"})
+    note = text(5000, allow_none=True)
+    incident_id = ma.fields.UUID(allow_none=True, metadata={
+        "description": "The incident that starts clinical clocks; defaults to the case's latest"})
+    mandatory_report = ma.fields.Nested(MandatoryReportSchema, allow_none=True, load_default=None, metadata={
+        "description": "Send without consent where the law requires a report (separate permission, audited)"})
+
+
+class TransitionSchema(ma.Schema):
+    status = choice(STATUSES, required=True)
+    reason = text(2000, allow_none=True, metadata={"description": "Required for rejected, cancelled and failed"})
+
+
+class ClockSchema(ma.Schema):
+    id = ma.fields.UUID()
+    rule = ma.fields.Nested(DeadlineRuleRefSchema)
+    milestone = ma.fields.String()
+    starts_at = ma.fields.AwareDateTime()
+    due_at = ma.fields.AwareDateTime()
+    met_at = ma.fields.AwareDateTime(allow_none=True)
+    stopped_at = ma.fields.AwareDateTime(allow_none=True)
+    state = ma.fields.Method("_state", metadata={
+        "type": "string", "enum": ["running", "due_soon", "overdue", "met", "missed", "stopped"]})
+    met = ma.fields.Method("_met", metadata={"type": "boolean", "nullable": True})
+
+    def _clock_state(self, clock):
+        return deadlines.state(clock.due_at, met_at=clock.met_at, stopped_at=clock.stopped_at,
+                               now=utcnow(), withdrawn=clock.referral.status == "cancelled")
+
+    def _state(self, clock):
+        return self._clock_state(clock).state
+
+    def _met(self, clock):
+        return self._clock_state(clock).met
+
+
+class ReferralSchema(ma.Schema):
+    """A referral without its note or her identity (lists)."""
+
+    id = ma.fields.UUID()
+    case_id = ma.fields.UUID()
+    case_code = ma.fields.Function(lambda r: r.case.code)
+    from_organization = ma.fields.Nested(OrganizationRefSchema)
+    to_organization = ma.fields.Nested(OrganizationRefSchema)
+    sector = ma.fields.String()
+    service_type = ma.fields.String()
+    priority = ma.fields.String()
+    status = ma.fields.String()
+    created_at = ma.fields.AwareDateTime(attribute="sent_at", metadata={"description": "When it was sent"})
+    sent_by_id = ma.fields.UUID(allow_none=True)
+    due_at = ma.fields.AwareDateTime(allow_none=True)
+    deadline_rule = ma.fields.Nested(DeadlineRuleRefSchema, allow_none=True)
+    next_due_at = ma.fields.AwareDateTime(allow_none=True, metadata={"description": "The earliest clock still running"})
+    overdue = ma.fields.Boolean()
+    accepted_at = ma.fields.AwareDateTime(allow_none=True)
+    completed_at = ma.fields.AwareDateTime(allow_none=True)
+    closed_at = ma.fields.AwareDateTime(allow_none=True)
+    consent_id = ma.fields.UUID(allow_none=True)
+    mandatory_report = ma.fields.Method("_mandatory", metadata={"type": "object", "nullable": True})
+    clocks = ma.fields.Nested(ClockSchema, many=True)
+
+    def _mandatory(self, referral):
+        if not referral.mandatory_report:
+            return None
+        return {"legal_basis": referral.mandatory_report_basis, "survivor_informed": referral.survivor_informed}
+
+
+class ReferralEventSchema(ma.Schema):
+    id = ma.fields.UUID()
+    from_status = ma.fields.String(allow_none=True)
+    to_status = ma.fields.String()
+    at = ma.fields.AwareDateTime()
+    actor_id = ma.fields.UUID(allow_none=True)
+    organization_id = ma.fields.UUID(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+
+
+class ReferralDetailSchema(ReferralSchema):
+    """With the note, the events and as much of her identity as the reader may see."""
+
+    note = ma.fields.String(allow_none=True)
+    survivor = ma.fields.Method("_survivor", metadata={"type": "object", "description": (
+        "Her identity as far as the reader may see it: the receiving organization sees what "
+        "her consent covers, or only her alias under a mandatory report without consent")})
+    events = ma.fields.Method("_events", metadata={"type": "array"})
+
+    def _survivor(self, referral):
+        survivor = referral.case.survivor
+        if survivor.erased:
+            return {"erased": True}
+        shown = {}
+        for name in referral_identity_fields(referral):
+            value = getattr(survivor, name)
+            shown[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        return shown
+
+    def _events(self, referral):
+        from caseflow.referrals.services import events_of
+
+        return ReferralEventSchema(many=True).dump(events_of(referral))
+
+
+class ReferralQuery(PageArgs):
+    overdue = ma.fields.Boolean(metadata={"description": "true: a clock of the referral has run out"})
+    sector = choice(RECEIVING_SECTORS)
+    status = choice(STATUSES)
+    service_type = choice(SERVICE_TYPES)
+    priority = choice(PRIORITIES)
+    case_id = ma.fields.UUID()

@@ -1,0 +1,1 @@
+"""A case's timeline, merged from every module that registers a source."""

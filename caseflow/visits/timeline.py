@@ -1,0 +1,36 @@
+"""Visits on the case timeline: each logged visit against its window, and each visit whose
+window closed with nothing logged. Codes and times only (notes stay encrypted, unread)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from caseflow.cases.models import Case
+from caseflow.core.clock import utcnow
+from caseflow.extensions import db
+from caseflow.timeline.registry import TimelineEntry, timeline_source
+from caseflow.visits.models import Visit, VisitLog
+
+
+@timeline_source("visits")
+def visit_entries(case: Case):
+    sector = case.organization.sector
+    logged = db.session.execute(
+        select(VisitLog.happened_at, VisitLog.outcome, VisitLog.modality, VisitLog.safety_concern, Visit.id,
+               Visit.kind, Visit.window_end)
+        .join(Visit, Visit.id == VisitLog.visit_id).where(VisitLog.case_id == case.id)
+    ).all()
+    for happened_at, outcome, modality, safety_concern, visit_id, kind, window_end in logged:
+        yield TimelineEntry(
+            happened_at, f"visit_{outcome}", sector, deadline_at=window_end,
+            met=(outcome == "done" and happened_at <= window_end) if outcome != "rescheduled" else None,
+            record_id=visit_id,
+            detail={"visit_kind": kind, "modality": modality, "safety_concern": safety_concern})
+    now = utcnow()
+    unlogged = db.session.execute(
+        select(Visit.id, Visit.kind, Visit.window_end)
+        .where(Visit.case_id == case.id, Visit.status == "planned", Visit.window_end < now)
+    ).all()
+    for visit_id, kind, window_end in unlogged:
+        yield TimelineEntry(window_end, "visit_overdue", sector, deadline_at=window_end, met=False,
+                            record_id=visit_id, detail={"visit_kind": kind})
