@@ -77,7 +77,11 @@ def load_demo() -> tuple[bool, list[tuple[str, str]]]:
         from caseflow.cases.services import open_case
         from caseflow.survivors.services import register
 
+        cases = []
         for values, channel, priority in zip(SURVIVORS, ("walk_in", "linea_100", "police"), ("high", "medium", "high")):
             survivor = register(dict(values))
-            open_case(survivor_id=survivor.id, intake_channel=channel, priority=priority)
+            cases.append(open_case(survivor_id=survivor.id, intake_channel=channel, priority=priority))
+    from caseflow.demo_casework import load_demo_casework
+
+    load_demo_casework(cases)
     return True, logins

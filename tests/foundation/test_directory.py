@@ -110,6 +110,19 @@ def test_demo_is_idempotent_and_its_logins_work(runner, client):
     cases = client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token.get_json()['token']}"})
     assert cases.get_json()["total"] == 3
 
+    def as_(username):
+        raw = client.post("/api/v1/auth/tokens", json={"username": username, "password": DEMO_PASSWORD})
+        return {"Authorization": f"Bearer {raw.get_json()['token']}"}
+
+    # Each role's login shows its part of the work.
+    assert client.get("/api/v1/visits?assignee=me", headers=as_("mentora")).get_json()["total"] > 0
+    hospital = client.get("/api/v1/referrals", headers=as_("enlace.salud")).get_json()
+    assert [r["service_type"] for r in hospital["items"]] == ["hiv_pep"]
+    assert client.get("/api/v1/referrals", headers=as_("enlace.juzgado")).get_json()["total"] == 1
+    waiting = client.get("/api/v1/cases?awaiting_approval=true", headers=as_("supervisora")).get_json()
+    assert waiting["total"] == 1
+    assert client.get("/api/v1/cases?risk_level=severo", headers=as_("admision")).get_json()["total"] == 1
+
 
 def test_unknown_user_login_never_touches_another_account(client):
     user = UserFactory()
