@@ -39,10 +39,10 @@ class Realm:
     def __init__(self, client, label: str, number: int = 0):
         self.client, self.label = client, label
         self.canaries = dict(CANARIES, document_number=str(int(CANARIES["document_number"]) + number))
-        self.org = OrganizationFactory(sector="cem", code=f"CEM-{label}")
-        self.hospital = OrganizationFactory(sector="health", code=f"HOSP-{label}",
+        self.org = OrganizationFactory(sector="cem", code=f"CEM-{label}".upper())
+        self.hospital = OrganizationFactory(sector="health", code=f"HOSP-{label}".upper(),
                                             service_types=["medical_care", "hiv_pep"])
-        self.spare_org = OrganizationFactory(sector="social", code=f"SOC-{label}")
+        self.spare_org = OrganizationFactory(sector="social", code=f"SOC-{label}".upper())
         org_of = {"liaison": self.hospital}
         self.people = {
             role: UserFactory(role=role, organization=org_of.get(role, self.org),
