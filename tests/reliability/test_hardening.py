@@ -7,7 +7,6 @@ import statistics
 import threading
 import time
 
-import pytest
 from sqlalchemy import func, select
 
 from caseflow.directory.models import User
@@ -75,3 +74,31 @@ def test_oversized_bodies_and_long_query_strings_answer_json(client):
     assert too_big.status_code == 413 and too_big.is_json
     long_query = client.get("/api/v1/survivors?name=" + "a" * 7000, headers=headers)
     assert long_query.status_code in (200, 422) and long_query.is_json
+
+
+def test_failed_logins_take_as_long_for_unknown_and_existing_usernames(app, client):
+    """Timing does not tell an attacker which usernames exist: the medians are compared with
+    each other (never with a fixed number of milliseconds), with real argon2 costs."""
+    app.config.update(CASEFLOW_ARGON2_TIME_COST=2, CASEFLOW_ARGON2_MEMORY_KIB=16384)
+    app.extensions.pop("caseflow_dummy_hash", None)
+    try:
+        from caseflow.auth.passwords import hash_password
+
+        worker = UserFactory(password_hash=hash_password(PASSWORD))
+        username = worker.username
+        db.session.remove()
+        timings = {"existing": [], "unknown": []}
+        for n in range(24):  # interleaved, and few enough never to reach the lockout per account
+            for kind, name in (("existing", username if n % 4 else username.upper()), ("unknown", f"nobody{n}")):
+                if kind == "existing" and n and n % 4 == 0:
+                    db.session.execute(db.update(User).where(User.username == username).values(failed_logins=0))
+                    db.session.commit()
+                started = time.perf_counter()
+                response = client.post("/api/v1/auth/tokens", json={"username": name, "password": "wrong-password"})
+                timings[kind].append(time.perf_counter() - started)
+                assert response.status_code == 401
+        existing, unknown = (statistics.median(timings[k]) for k in ("existing", "unknown"))
+        assert abs(existing - unknown) < 0.35 * max(existing, unknown), timings
+    finally:
+        app.config.update(CASEFLOW_ARGON2_TIME_COST=1, CASEFLOW_ARGON2_MEMORY_KIB=64)
+        app.extensions.pop("caseflow_dummy_hash", None)
