@@ -44,16 +44,63 @@ def foundation_http() -> str:
     return "\n".join(rows) + "\n" + note
 
 
-RENDERERS = {"foundation": foundation_http}
+def soak() -> str:
+    rows = ["| database | cases | route | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+            "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+    memory = ["| database | cases | process | RSS first MiB | RSS last MiB | growth MiB |", "|---|---:|---|---:|---:|---:|"]
+    for data in _results("soak"):
+        for route, r in data["routes"].items():
+            rows.append(f"| {data['database']} | {data['size']:,} | `{route}` | {r['requests']} | {r['rps']} | "
+                        f"{r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} |")
+        rows.append(f"| {data['database']} | {data['size']:,} | **all** ({data['duration_s']:.0f} s, "
+                    f"{data['concurrency']} clients) | {data['requests']} | {data['requests_per_s']} | | | | "
+                    f"{data['errors']} ({data['error_rate']:.2%}) |")
+        for process, m in sorted(data["memory"].items()):
+            memory.append(f"| {data['database']} | {data['size']:,} | {process.split('-')[0]} | {m['first_kib'] / 1024:.1f} | "
+                          f"{m['last_kib'] / 1024:.1f} | {m['growth_kib'] / 1024:+.1f} |")
+    if len(rows) == 2:
+        return "(no results yet)"
+    return "\n".join(rows) + "\n\nMemory (VmRSS, after the warm-up):\n\n" + "\n".join(memory)
+
+
+def rotation() -> str:
+    rows = ["| database | survivors | data keys rewrapped/s | survivors re-encrypted/s | fields re-encrypted/s |",
+            "|---|---:|---:|---:|---:|"]
+    for data in _results("rotation"):
+        rows.append(f"| {data['database']} | {data['size']:,} | {data['rotation_data_keys_per_s']} | "
+                    f"{data['reencrypt_survivors_per_s']} | {data['reencrypt_fields_per_s']} |")
+    return "\n".join(rows) if len(rows) > 2 else "(no results yet)"
+
+
+def fuzz() -> str:
+    rows = ["| database | role | seconds | test cases | failures | exit |", "|---|---|---:|---:|---:|---:|"]
+    for data in _results("fuzz"):
+        for r in data["roles"]:
+            cases = r.get("test_cases", {})
+            rows.append(f"| {data['database']} | {r['role']} | {r['seconds']} | {cases.get('generated', '?')} | "
+                        f"{cases.get('unique_failures', '?')} | {r['exit_code']} |")
+    return "\n".join(rows) if len(rows) > 2 else "(no results yet)"
+
+
+RENDERERS = {"foundation": foundation_http, "soak": soak, "rotation": rotation}
+#: Blocks of docs/reliability.md.
+RELIABILITY_RENDERERS = {"fuzz": fuzz, "soak": soak}
+
+
+def _render(doc: Path, renderers: dict) -> None:
+    if not doc.exists():
+        return
+    text = doc.read_text()
+    for name, render in renderers.items():
+        pattern = re.compile(rf"(<!-- results:{name} -->\n).*?(<!-- /results:{name} -->)", re.S)
+        text = pattern.sub(lambda m: m.group(1) + render() + "\n" + m.group(2), text)
+    doc.write_text(text)
+    print(f"updated {doc.relative_to(ROOT)}")
 
 
 def main() -> None:
-    text = DOC.read_text()
-    for name, render in RENDERERS.items():
-        pattern = re.compile(rf"(<!-- results:{name} -->\n).*?(<!-- /results:{name} -->)", re.S)
-        text = pattern.sub(lambda m: m.group(1) + render() + "\n" + m.group(2), text)
-    DOC.write_text(text)
-    print(f"updated {DOC.relative_to(ROOT)}")
+    _render(DOC, RENDERERS)
+    _render(ROOT / "docs" / "reliability.md", RELIABILITY_RENDERERS)
 
 
 if __name__ == "__main__":
