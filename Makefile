@@ -37,5 +37,18 @@ run: install
 test: install
 	CASEFLOW_ENV=testing $(BIN)/pytest $(PYTEST_ARGS)
 
+# Long-form API fuzzing against a live `caseflow serve`: SQLite by default, PostgreSQL when
+# CASEFLOW_DATABASE_URL is set (a scratch database: it is dropped and refilled).
+FUZZ_SECONDS ?= 60
+fuzz: install
+	FUZZ_SECONDS=$(FUZZ_SECONDS) PYTHONPATH=. $(BIN)/python -m bench.fuzz
+	PYTHONPATH=. $(BIN)/python -m bench.report
+
+# Every benchmark of bench/ (those declaring BENCHMARK = True), then the docs' tables.
+SIZE ?= 2000
+DBS ?= sqlite
+bench: install
+	SIZE=$(SIZE) DBS=$(DBS) PYTHONPATH=. $(BIN)/python -m bench.run_all
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -35,7 +35,9 @@ def reset_database(kind: str, name: str) -> str:
         for suffix in ("", "-wal", "-shm"):
             Path(str(WORK / (name + ".db")) + suffix).unlink(missing_ok=True)
     else:
-        admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+        # The maintenance database, so that PG_URL may itself name the database being reset.
+        maintenance = PG_URL.rsplit("/", 1)[0] + "/postgres"
+        admin = create_engine(maintenance.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -77,6 +79,37 @@ def start_server(app_spec: str, port: int, env: dict, workers: int = 2) -> subpr
             continue
         return process
     raise RuntimeError(f"{app_spec} did not start")
+
+
+def start_caseflow(port: int, env: dict, workers: int = 2) -> subprocess.Popen:
+    """``caseflow serve``: the production server with its own settings (request limits...)."""
+    caseflow = str(Path(PYTHON).with_name("caseflow"))
+    WORK.mkdir(parents=True, exist_ok=True)
+    # A file, not a pipe: nobody reads the server's log while it runs, and a full pipe would block it.
+    log = open(WORK / f"caseflow-serve-{port}.log", "wb")
+    process = subprocess.Popen(
+        [caseflow, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    process.log_path = WORK / f"caseflow-serve-{port}.log"
+    wait_until_up(process, port, "caseflow serve")
+    return process
+
+
+def wait_until_up(process: subprocess.Popen, port: int, name: str) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if process.poll() is not None:
+                log = getattr(process, "log_path", None)
+                raise RuntimeError(f"{name} exited: {log.read_text()[-2000:] if log else ''}")
+            time.sleep(0.3)
+    raise RuntimeError(f"{name} did not start")
 
 
 def stop(process: subprocess.Popen) -> None:

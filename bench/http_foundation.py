@@ -15,6 +15,7 @@ import time
 
 from bench import common
 
+BENCHMARK = True
 SCENARIOS = ("get_case", "list_cases", "search_document", "create_survivor_case")
 USER, PASSWORD = "bench.caseworker", "bench-password-2026"
 
@@ -83,6 +84,12 @@ def run(kind: str, size: int, runs: int, duration: float, concurrency: int) -> d
     return {"benchmark": "foundation_http", "database": kind, "size": size, "runs": runs, "duration_s": duration,
             "concurrency": concurrency, "workers": 2, "summary": summary, "ratios": ratios,
             "machine": common.machine(), "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+def bench_commands(size: int, databases: list[str]) -> list[list[str]]:
+    full = size >= 100_000
+    return [["--db", db, "--size", str(size), "--runs", "5" if full else "3", "--duration", "5" if full else "3"]
+            for db in databases]
 
 
 def main():

@@ -23,17 +23,52 @@ def _percentile(values, q):
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
+def _minutes_ago(minutes: int) -> str:
+    from datetime import datetime, timedelta, timezone
+
+    return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat()
+
+
+#: Mixed traffic of the real roles: which role each client thread plays, in turn.
+#: Mentors log visits once visits exist: add their operations to ``_role_requests``.
+MIXED_ROLES = ("caseworker", "caseworker", "supervisor", "caseworker")
+
+
 class Scenario:
-    def __init__(self, name, token, ids, size, seed):
-        self.name, self.token, self.ids, self.size = name, token, ids, size
+    def __init__(self, name, token, ids, size, seed, role=None):
+        self.name, self.token, self.ids, self.size, self.role = name, token, ids, size, role
         self.rng = random.Random(seed)
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def _role_requests(self):
+        """One operation of the thread's role in the mixed scenario."""
+        rng = self.rng
+        if self.role == "supervisor":
+            return rng.choice([
+                [("GET", "/api/v1/cases?awaiting_approval=true&per_page=20", None)],
+                [("GET", "/api/v1/audit?per_page=50&page=%d" % rng.randint(1, 20), None)],
+                [("GET", f"/api/v1/cases/{rng.choice(self.ids)}", None)],
+                [("GET", f"/api/v1/cases/{rng.choice(self.ids)}/access-log", None)],
+            ])
+        if self.role == "caseworker":
+            case_id = rng.choice(self.ids)
+            return rng.choice([
+                Scenario("create_survivor_case", self.token, self.ids, self.size, rng.random()).requests(),
+                [("POST", f"/api/v1/cases/{case_id}/sessions", {
+                    "discipline": "admission", "started_at": _minutes_ago(rng.randint(5, 50)), "duration_minutes": 30,
+                    "summary": "Sesión sintética de carga.", "next_steps": "Seguimiento."})],
+                [("GET", f"/api/v1/cases/{case_id}", None), ("GET", f"/api/v1/cases/{case_id}/sessions", None)],
+                [("GET", "/api/v1/cases?assigned_to=me&per_page=20", None)],
+            ])
+        raise ValueError(f"no traffic defined for role {self.role!r}")
 
     def requests(self):
         """One logical operation: a list of (method, path, body) done in sequence."""
         from bench.generate import document_number
 
         rng = self.rng
+        if self.name == "mixed":
+            return self._role_requests()
         if self.name == "bare_read":
             return [("GET", f"/bare/cases/{rng.choice(self.ids)}", None)]
         if self.name == "get_case":
@@ -53,7 +88,15 @@ class Scenario:
         raise ValueError(self.name)
 
 
-def worker(base, scenario, deadline, latencies, errors, lock):
+def route_of(method: str, path: str) -> str:
+    """``GET /api/v1/cases/{id}``: ids and query strings folded, for per-route figures."""
+    import re
+
+    path = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "{id}", path.split("?")[0])
+    return f"{method} {path}"
+
+
+def worker(base, scenario, deadline, latencies, errors, lock, per_route=None):
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     while time.perf_counter() < deadline:
@@ -63,6 +106,7 @@ def worker(base, scenario, deadline, latencies, errors, lock):
         for method, path, body in scenario.requests():
             if body == "{survivor}":
                 body = {"survivor_id": survivor_id, "intake_channel": "walk_in", "priority": "medium"}
+            sent = time.perf_counter()
             try:
                 conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=scenario.headers)
                 response = conn.getresponse()
@@ -72,6 +116,10 @@ def worker(base, scenario, deadline, latencies, errors, lock):
                 conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
                 ok = False
                 break
+            if per_route is not None:
+                with lock:
+                    per_route.setdefault(route_of(method, path), []).append(
+                        ((time.perf_counter() - sent) * 1000, response.status))
             if response.status >= 400:
                 ok = False
                 break
@@ -96,12 +144,19 @@ def main():
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tokens-file", help="JSON {role: token} for the mixed scenario")
     args = parser.parse_args()
     ids = json.load(open(args.ids_file))
-    latencies, errors, lock = [], [], threading.Lock()
+    latencies, errors, lock, per_route = [], [], threading.Lock(), {}
     deadline = time.perf_counter() + args.duration
-    threads = [threading.Thread(target=worker, args=(args.base, Scenario(args.scenario, args.token, ids, args.size,
-                                                                          args.seed + n), deadline, latencies, errors, lock))
+    tokens = json.load(open(args.tokens_file)) if args.tokens_file else {}
+
+    def scenario_for(n):
+        role = MIXED_ROLES[n % len(MIXED_ROLES)] if args.scenario == "mixed" else None
+        return Scenario(args.scenario, tokens.get(role, args.token), ids, args.size, args.seed + n, role)
+
+    threads = [threading.Thread(target=worker, args=(args.base, scenario_for(n), deadline, latencies, errors, lock,
+                                                      per_route if args.scenario == "mixed" else None))
                for n in range(args.concurrency)]
     started = time.perf_counter()
     for thread in threads:
@@ -116,7 +171,20 @@ def main():
         "p95_ms": round(_percentile(latencies, 0.95) or 0, 2),
         "p99_ms": round(_percentile(latencies, 0.99) or 0, 2),
         "mean_ms": round(statistics.fmean(latencies), 2) if latencies else None,
+        **({"routes": _route_summary(per_route, wall)} if per_route else {}),
     }))
+
+
+def _route_summary(per_route: dict, wall: float) -> dict:
+    summary = {}
+    for route, samples in sorted(per_route.items()):
+        times = [ms for ms, _ in samples]
+        summary[route] = {
+            "requests": len(samples), "rps": round(len(samples) / wall, 1),
+            "errors": sum(1 for _, status in samples if status >= 400),
+            "p50_ms": round(_percentile(times, 0.50), 2), "p95_ms": round(_percentile(times, 0.95), 2),
+            "p99_ms": round(_percentile(times, 0.99), 2)}
+    return summary
 
 
 if __name__ == "__main__":

@@ -167,7 +167,20 @@ def run(kind: str, size: int, rounds: int) -> dict:
             with db.engine.connect() as conn:
                 conn.execute(select(Case.code).where(Case.id == case_id)).one()
 
-        results["bare_read"] = _time(bare, rounds)
+        results["bare_sql"] = _time(bare, rounds)
+        # The Foundation's baseline: a bare Flask + SQLAlchemy endpoint doing one indexed read,
+        # called in process like the routes below, so both pay the same request overhead.
+        import os
+
+        os.environ["CASEFLOW_DATABASE_URL"] = str(db.engine.url.render_as_string(hide_password=False))
+        from bench import bare_app
+
+        bare_client = bare_app.app.test_client()
+
+        def bare_http():
+            assert bare_client.get(f"/bare/cases/{case_id}").status_code == 200
+
+        results["bare_read"] = _time(bare_http, rounds)
         for who in ("centre", "national"):
             for name, path in (("overdue", "/api/v1/supervision/overdue?per_page=50"),
                                ("report", f"/api/v1/reports/referral-timelines?{period}")):
@@ -178,7 +191,16 @@ def run(kind: str, size: int, rounds: int) -> dict:
         bare_p95 = results["bare_read"]["p95_ms"] or 0.01
         for key, value in results.items():
             value["p95_over_bare"] = round(value["p95_ms"] / bare_p95, 1)
-    return {"db": kind, "size": size, "counts": counts, "machine": machine(), "results": results}
+    return {"benchmark": "referral_reports", "database": kind, "db": kind, "size": size, "counts": counts,
+            "machine": machine(), "results": results,
+            "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+BENCHMARK = True
+
+
+def bench_commands(size: int, databases: list[str]) -> list[list[str]]:
+    return [["--db", kind, "--size", str(size)] for kind in databases]
 
 
 def main():

@@ -44,16 +44,104 @@ def foundation_http() -> str:
     return "\n".join(rows) + "\n" + note
 
 
-RENDERERS = {"foundation": foundation_http}
+def soak() -> str:
+    rows = ["| database | cases | route | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+            "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+    memory = ["| database | cases | process | RSS first MiB | RSS last MiB | growth MiB |", "|---|---:|---|---:|---:|---:|"]
+    for data in _results("soak"):
+        for route, r in data["routes"].items():
+            rows.append(f"| {data['database']} | {data['size']:,} | `{route}` | {r['requests']} | {r['rps']} | "
+                        f"{r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} |")
+        rows.append(f"| {data['database']} | {data['size']:,} | **all** ({data['duration_s']:.0f} s, "
+                    f"{data['concurrency']} clients) | {data['requests']} | {data['requests_per_s']} | | | | "
+                    f"{data['errors']} ({data['error_rate']:.2%}) |")
+        for process, m in sorted(data["memory"].items()):
+            memory.append(f"| {data['database']} | {data['size']:,} | {process.split('-')[0]} | {m['first_kib'] / 1024:.1f} | "
+                          f"{m['last_kib'] / 1024:.1f} | {m['growth_kib'] / 1024:+.1f} |")
+    if len(rows) == 2:
+        return "(no results yet)"
+    return "\n".join(rows) + "\n\nMemory (VmRSS, after the warm-up):\n\n" + "\n".join(memory)
+
+
+def rotation() -> str:
+    rows = ["| database | survivors | data keys rewrapped/s | survivors re-encrypted/s | fields re-encrypted/s |",
+            "|---|---:|---:|---:|---:|"]
+    for data in _results("rotation"):
+        rows.append(f"| {data['database']} | {data['size']:,} | {data['rotation_data_keys_per_s']} | "
+                    f"{data['reencrypt_survivors_per_s']} | {data['reencrypt_fields_per_s']} |")
+    return "\n".join(rows) if len(rows) > 2 else "(no results yet)"
+
+
+def fuzz() -> str:
+    rows = ["| database | role | seconds | test cases | failures | exit |", "|---|---|---:|---:|---:|---:|"]
+    for data in _results("fuzz"):
+        for r in data["roles"]:
+            cases = r.get("test_cases", {})
+            rows.append(f"| {data['database']} | {r['role']} | {r['seconds']} | {cases.get('generated', '?')} | "
+                        f"{cases.get('unique_failures', '?')} | {r['exit_code']} |")
+    return "\n".join(rows) if len(rows) > 2 else "(no results yet)"
+
+
+def rotation_under_load() -> str:
+    rows = ["| database | survivors | get case p95 quiet (ms) | p95 during rotation (ms) | ratio | "
+            "rotation data keys/s | p95 during re-encryption (ms) | ratio | re-encryption fields/s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for data in _results("rotation_under_load"):
+        during, reenc, ratios = data.get("during_rotation") or {}, data.get("during_reencrypt") or {}, data["ratios"]
+        rows.append(f"| {data['database']} | {data['size']:,} | {data['quiet']['p95_ms']} | {during.get('p95_ms', '-')} | "
+                    f"{ratios.get('get_case_p95_during_rotation_vs_quiet', '-')} | {data.get('rotation_data_keys_per_s', '-')} | "
+                    f"{reenc.get('p95_ms', '-')} | {ratios.get('get_case_p95_during_reencrypt_vs_quiet', '-')} | "
+                    f"{data.get('reencrypt_fields_per_s', '-')} |")
+    return "\n".join(rows) + "\n"
+
+
+def scheduler_pass() -> str:
+    rows = ["| database | active plans | visits due | pass (s) | traced pass (s) | peak traced memory (MiB) |",
+            "|---|---:|---:|---:|---:|---:|"]
+    by_size: dict = {}
+    for data in _results("scheduler_pass"):
+        entry = by_size.setdefault((data["database"], data["plans"], data["due"]), {})
+        entry["traced" if data["traced"] else "plain"] = data
+    for (database, plans, due), entry in sorted(by_size.items()):
+        plain, traced = entry.get("plain", {}), entry.get("traced", {})
+        rows.append(f"| {database} | {plans:,} | {due:,} | {plain.get('pass_seconds', '-')} | "
+                    f"{traced.get('pass_seconds', '-')} | {traced.get('peak_traced_mib', '-')} |")
+    return "\n".join(rows) + "\n"
+
+
+def referral_reports() -> str:
+    rows = ["| database | cases | referrals | events | view | p50 ms | p95 ms | p95 / bare p95 |",
+            "|---|---:|---:|---:|---|---:|---:|---:|"]
+    for data in _results("referral_reports"):
+        counts = data["counts"]
+        for name, value in data["results"].items():
+            rows.append(f"| {data['database']} | {data['size']:,} | {counts.get('referrals', '-'):,} | "
+                        f"{counts.get('referral_events', '-'):,} | {name} | {value['p50_ms']} | {value['p95_ms']} | "
+                        f"{value['p95_over_bare']} |")
+    return "\n".join(rows) + "\n"
+
+
+RENDERERS = {"foundation": foundation_http, "soak": soak, "rotation": rotation,
+             "rotation_under_load": rotation_under_load, "scheduler": scheduler_pass,
+             "referrals": referral_reports}
+#: Blocks of docs/reliability.md.
+RELIABILITY_RENDERERS = {"fuzz": fuzz, "soak": soak}
+
+
+def _render(doc: Path, renderers: dict) -> None:
+    if not doc.exists():
+        return
+    text = doc.read_text()
+    for name, render in renderers.items():
+        pattern = re.compile(rf"(<!-- results:{name} -->\n).*?(<!-- /results:{name} -->)", re.S)
+        text = pattern.sub(lambda m: m.group(1) + render() + "\n" + m.group(2), text)
+    doc.write_text(text)
+    print(f"updated {doc.relative_to(ROOT)}")
 
 
 def main() -> None:
-    text = DOC.read_text()
-    for name, render in RENDERERS.items():
-        pattern = re.compile(rf"(<!-- results:{name} -->\n).*?(<!-- /results:{name} -->)", re.S)
-        text = pattern.sub(lambda m: m.group(1) + render() + "\n" + m.group(2), text)
-    DOC.write_text(text)
-    print(f"updated {DOC.relative_to(ROOT)}")
+    _render(DOC, RENDERERS)
+    _render(ROOT / "docs" / "reliability.md", RELIABILITY_RENDERERS)
 
 
 if __name__ == "__main__":

@@ -17,14 +17,22 @@ import tempfile
 import time
 from pathlib import Path
 
+BENCHMARK = True
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("CASEFLOW_ENV", "testing")
+
+
+def bench_commands(size: int, databases: list[str]) -> list[list[str]]:
+    # Rotation rates do not depend on the database much; SQLite scratch files at a fifth of SIZE.
+    return [["--survivors", str(max(size // 5, 500)), "--save"]]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--survivors", type=int, default=2000)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--save", action="store_true", help="write bench/results/rotation-*.json")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="caseflow-bench-"))
 
@@ -64,13 +72,21 @@ def main() -> None:
         fill = time.monotonic() - started
         rotated = rotation.rotate(batch=500, grace=0)
         report = reencrypt.reencrypt_all(batch=500, grace=0)
-        print(json.dumps({
+        result = {
             "survivors": args.survivors,
             "fill_seconds": round(fill, 2),
             "rotation_data_keys_per_s": round(rotated.rewrapped / rotated.seconds, 1),
             "reencrypt_survivors_per_s": round(report.survivors / report.seconds, 1),
             "reencrypt_fields_per_s": round(report.fields / report.seconds, 1),
-        }))
+        }
+        print(json.dumps(result))
+        if args.save:
+            from bench import common
+
+            kind = "postgresql" if args.database_url else "sqlite"
+            common.write_result(f"rotation-{kind}-{args.survivors}", {
+                "benchmark": "rotation", "database": kind, "size": args.survivors, **result,
+                "machine": common.machine(), "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
 
 
 if __name__ == "__main__":

@@ -66,6 +66,21 @@ def fill(plans: int, due: int, chunk: int = 5000) -> None:
         db.session.commit()
 
 
+BENCHMARK = True
+
+
+def bench_commands(size: int, databases: list[str]) -> list[list[str]]:
+    """Each database: the pass timed without tracing, then once traced for its peak memory."""
+    from bench.common import database_url
+
+    commands = []
+    for kind in databases:
+        url = database_url(kind, "caseflow_bench_scheduler").replace("postgresql://", "postgresql+psycopg://", 1)
+        base = ["--plans", str(size), "--due", str(max(size // 10, 1)), "--database", url, "--save"]
+        commands += [base + ["--no-trace"], base]
+    return commands
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--plans", type=int, default=100_000)
@@ -73,6 +88,7 @@ def main() -> None:
     parser.add_argument("--database", default="sqlite:////tmp/caseflow-bench.db")
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--no-trace", action="store_true", help="time without tracemalloc overhead")
+    parser.add_argument("--save", action="store_true", help="write bench/results/scheduler-<db>-<plans>[-traced].json")
     args = parser.parse_args()
 
     import os
@@ -115,6 +131,16 @@ def main() -> None:
         tracemalloc.stop()
         print(f"{db.engine.dialect.name}: pass {elapsed:.2f} s, peak traced memory {peak / 2**20:.1f} MiB")
         print(counts)
+        if args.save:
+            from bench.common import machine, write_result
+
+            kind = db.engine.dialect.name
+            write_result(f"scheduler-{kind}-{args.plans}" + ("" if args.no_trace else "-traced"), {
+                "benchmark": "scheduler_pass", "database": kind, "plans": args.plans, "due": args.due,
+                "batch": args.batch, "traced": not args.no_trace, "pass_seconds": round(elapsed, 2),
+                "peak_traced_mib": round(peak / 2**20, 1) if not args.no_trace else None,
+                "counts": counts, "machine": machine(),
+                "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext
 from flask_babel import refresh as refresh_locale
 from flask_login import current_user
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from caseflow.core.auth_required import is_public
@@ -14,6 +15,8 @@ from caseflow.core.errors import Forbidden, Unauthorized, error_payload
 from caseflow.extensions import api, babel, db, login_manager, migrate
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: Failures of the database itself, not of the request: answered 503, retried by the client.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError)
 REQUEST_STATE = (
     "_login_user", "caseflow_auth_method", "caseflow_auth_token", "caseflow_data_keys",
     "caseflow_unaudited_reads", "caseflow_keep_changes", "caseflow_system_actor",
@@ -146,12 +149,18 @@ def register_request_hooks(app: Flask) -> None:
         """
         from caseflow.audit.services import has_pending
 
-        if response.status_code < 400 or g.pop("caseflow_keep_changes", False):
-            db.session.commit()
-        else:
-            db.session.rollback()
-            if has_pending(db.session()):
+        try:
+            if response.status_code < 400 or g.pop("caseflow_keep_changes", False):
                 db.session.commit()
+            else:
+                db.session.rollback()
+                if has_pending(db.session()):
+                    db.session.commit()
+        except DATABASE_UNAVAILABLE as error:
+            # The commit itself failed (connection lost, disk full): the work is rolled back,
+            # so the client must not see the success the view prepared.
+            db.session.rollback()
+            response = _database_unavailable(app, error)
         _security_headers(response)
         return response
 
@@ -208,12 +217,24 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error):
-        from sqlalchemy.exc import OperationalError, InterfaceError, DisconnectionError
-        from werkzeug.exceptions import InternalServerError, ServiceUnavailable
+        from werkzeug.exceptions import InternalServerError
 
         db.session.rollback()
-        if isinstance(error, (OperationalError, InterfaceError, DisconnectionError)):
-            app.logger.error("database unavailable: %s", type(error).__name__)
-            return json_error(ServiceUnavailable())
+        if isinstance(error, DATABASE_UNAVAILABLE):
+            return _database_unavailable(app, error)
         app.logger.exception("unexpected error")
         return json_error(InternalServerError())
+
+
+def _database_unavailable(app: Flask, error: Exception):
+    """503 in the contract's JSON; the log names the kind of failure, never the statement."""
+    from flask import jsonify
+    from werkzeug.exceptions import ServiceUnavailable
+
+    reason = "storage full" if "full" in str(getattr(error, "orig", error)).lower() else "unavailable"
+    app.logger.error("database %s: %s", reason, type(error).__name__)
+    payload, code, headers = error_payload(ServiceUnavailable())
+    response = jsonify(payload)
+    response.status_code = code
+    response.headers.update(headers)
+    return response

@@ -29,6 +29,9 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 def burn_verification(password: str) -> None:
     """Spend the same time as a real check, so unknown usernames are not revealed by timing."""
-    hasher = _hasher()
-    dummy = current_app.extensions.setdefault("caseflow_dummy_hash", hasher.hash("caseflow-dummy-password"))
+    # Hashed once: setdefault(key, hash(...)) computed a fresh hash on every call, so a
+    # failed login for an unknown username took twice as long as for an existing one.
+    dummy = current_app.extensions.get("caseflow_dummy_hash")
+    if dummy is None:
+        dummy = current_app.extensions["caseflow_dummy_hash"] = _hasher().hash("caseflow-dummy-password")
     verify_password(dummy, password)

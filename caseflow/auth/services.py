@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import current_app, session
 from flask_babel import lazy_gettext
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import joinedload
 
 from caseflow.audit.services import record
@@ -45,11 +45,8 @@ def authenticate(username: str, password: str) -> User:
         record("login_failed", "users", user.id, detail={"reason": "locked"}, actor=actor)
         raise Unauthorized(INVALID_LOGIN, keep_changes=True)
     if not verify_password(user.password_hash, password) or not user.active:
-        user.failed_logins = (user.failed_logins or 0) + 1
         detail = {"reason": "credentials" if user.active else "inactive"}
-        if user.failed_logins >= current_app.config["CASEFLOW_LOCKOUT_THRESHOLD"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["CASEFLOW_LOCKOUT_MINUTES"])
-            user.failed_logins = 0
+        if _count_failure(user, now):
             detail["locked"] = True
         record("login_failed", "users", user.id, detail=detail, actor=actor)
         raise Unauthorized(INVALID_LOGIN, keep_changes=True)
@@ -58,6 +55,29 @@ def authenticate(username: str, password: str) -> User:
     user.last_login_at = now
     record("login", "users", user.id, actor=actor)
     return user
+
+
+def _count_failure(user: User, now) -> bool:
+    """Add one failed attempt in a single UPDATE; at the threshold, lock and start again.
+
+    Read-then-write in Python lost updates when attempts ran in parallel (on PostgreSQL ten
+    simultaneous wrong passwords could leave the count at two and the account open); the
+    database does the arithmetic under its row lock instead. Returns whether this attempt
+    locked the account.
+    """
+    threshold = current_app.config["CASEFLOW_LOCKOUT_THRESHOLD"]
+    until = now + timedelta(minutes=current_app.config["CASEFLOW_LOCKOUT_MINUTES"])
+    failures = func.coalesce(User.failed_logins, 0) + 1
+    reaches = failures >= threshold
+    locked_until = db.session.execute(
+        update(User).where(User.id == user.id)
+        .values(failed_logins=case((reaches, 0), else_=failures),
+                locked_until=case((reaches, until), else_=User.locked_until))
+        .returning(User.locked_until)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    db.session.expire(user, ["failed_logins", "locked_until"])
+    return locked_until is not None and locked_until >= until
 
 
 def issue_token(user: User, kind: str, ttl: timedelta | None) -> tuple[str, AuthToken]:

@@ -71,7 +71,9 @@ class CaseQuery(PageArgs):
     risk_level = choice(RISK_LEVELS)
     priority = choice(PRIORITIES)
     assigned_to = ma.fields.String(
-        validate=ma.validate.Regexp(r"^(me|[0-9a-fA-F-]{36})$"),
+        # The UUID's exact shape: 36 hex digits and hyphens in any order used to pass here and
+        # fail in uuid.UUID() with a 500 (found by the API fuzzer).
+        validate=ma.validate.Regexp(r"^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"),
         metadata={"description": "`me` or a user id"},
     )
     awaiting_approval = ma.fields.Boolean(metadata={

