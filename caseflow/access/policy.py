@@ -245,29 +245,27 @@ def may_decide_approval(approval, user=None) -> bool:
 
 
 # -- visits ---------------------------------------------------------------------------
+def _centre_or_assignee(model, user=None):
+    """Centre staff: their centre's rows. Visiting roles: the rows assigned to them."""
+    user = user or current_user
+    statement = select(model)
+    if user.role in CENTRE_CASE_ROLES:
+        return statement.where(model.organization_id == user.organization_id)
+    if user.role in VISITING_ROLES:
+        return statement.where(model.assignee_id == user.id)
+    return statement.where(False)
+
+
 def scope_visit_plans(user=None):
     from caseflow.visits.models import VisitPlan
 
-    user = user or current_user
-    statement = select(VisitPlan)
-    if user.role in CENTRE_CASE_ROLES:
-        return statement.where(VisitPlan.organization_id == user.organization_id)
-    if user.role in VISITING_ROLES:
-        return statement.where(VisitPlan.assignee_id == user.id)
-    return statement.where(False)
+    return _centre_or_assignee(VisitPlan, user)
 
 
 def scope_visits(user=None):
-    """Centre staff: their centre's visits. Visiting roles: the visits assigned to them."""
     from caseflow.visits.models import Visit
 
-    user = user or current_user
-    statement = select(Visit)
-    if user.role in CENTRE_CASE_ROLES:
-        return statement.where(Visit.organization_id == user.organization_id)
-    if user.role in VISITING_ROLES:
-        return statement.where(Visit.assignee_id == user.id)
-    return statement.where(False)
+    return _centre_or_assignee(Visit, user)
 
 
 def visit_or_404(visit_id: uuid.UUID, permission: str = "visit.read", user=None):

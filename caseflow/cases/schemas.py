@@ -29,7 +29,6 @@ class AssigneeSchema(ma.Schema):
 
 class SurvivorRefSchema(ma.Schema):
     id = ma.fields.UUID()
-    alias = ma.fields.String(allow_none=True)
     erased = ma.fields.Boolean()
 
 
@@ -56,13 +55,12 @@ class CaseSchema(ma.Schema):
 
 
 class CaseDetailSchema(CaseSchema):
+    #: Who the case is about, without decrypting anything: reading her identity is a
+    #: separate, audited request (``GET /survivors/{id}``), made only when it is needed.
     survivor = ma.fields.Method("_survivor", metadata={"type": "object"})
 
     def _survivor(self, case):
-        survivor = case.survivor
-        if survivor.erased:
-            return {"id": survivor.id, "alias": None, "erased": True}
-        return SurvivorRefSchema().dump(survivor)
+        return SurvivorRefSchema().dump({"id": case.survivor_id, "erased": case.survivor.erased})
 
 
 class CaseQuery(PageArgs):

@@ -126,3 +126,12 @@ def test_supervisors_see_only_their_centres_audit(client):
     items = client.get("/api/v1/audit?per_page=100", headers=bearer(outsider)).get_json()["items"]
     assert all(item["organization_id"] in (None, str(outsider.organization_id)) for item in items)
     assert not any(item["actor_id"] == str(worker.id) for item in items)
+
+
+def test_reading_a_case_decrypts_nothing_and_so_logs_no_read(client):
+    worker = UserFactory()
+    case = make_case(worker)
+    before = len(_entries(action="read"))
+    assert client.get(f"/api/v1/cases/{case.id}", headers=bearer(worker)).status_code == 200
+    assert client.get("/api/v1/cases", headers=bearer(worker)).status_code == 200
+    assert len(_entries(action="read")) == before

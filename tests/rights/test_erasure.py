@@ -59,7 +59,7 @@ def test_two_supervisors_erase_and_reads_then_answer_410(app, client):
     assert_error(client.get(f"/api/v1/survivors/{survivor_id}", headers=bearer(worker)), 410)
     assert_error(client.get(f"/api/v1/survivors/{survivor_id}/export", headers=bearer(worker)), 410)
     detail = client.get(f"/api/v1/cases/{case_id}", headers=bearer(worker)).get_json()
-    assert detail["survivor"] == {"id": str(survivor_id), "alias": None, "erased": True}
+    assert detail["survivor"] == {"id": str(survivor_id), "erased": True}
     assert detail["status"] == "open" and detail["intake_channel"] == "walk_in"  # de-identified facts stay
     # Her key and index terms are gone; the other survivor is untouched.
     db.session.rollback()
