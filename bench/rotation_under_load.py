@@ -34,7 +34,7 @@ def _load_while(process, token, ids_file, size, duration, concurrency) -> list[d
 
 
 def run(kind: str, size: int, runs: int, duration: float, concurrency: int, with_reencrypt: bool,
-        batch: int) -> dict:
+        batch: int, pause: float = 0.0) -> dict:
     url = prepare(kind, size)
     env = common.server_env(url)
     ids_file = common.WORK / f"ids-{kind}-{size}.json"
@@ -42,7 +42,7 @@ def run(kind: str, size: int, runs: int, duration: float, concurrency: int, with
     try:
         token = common.token(5611, USER, PASSWORD)
         quiet = [common.load(5611, "get_case", token, ids_file, size, duration, concurrency, r) for r in range(runs)]
-        rotation = _operation(["crypto", "rotate-kek", "--grace", "2", "--batch", str(batch)], env)
+        rotation = _operation(["crypto", "rotate-kek", "--grace", "2", "--batch", str(batch), "--pause", str(pause)], env)
         during_rotation = _load_while(rotation, token, ids_file, size, duration, concurrency)
         rotation_out = rotation.stdout.read()
         rate = re.search(r"rewrapped in ([\d.]+)s \((\d+)/s\)", rotation_out)
@@ -68,7 +68,7 @@ def run(kind: str, size: int, runs: int, duration: float, concurrency: int, with
     if result.get("during_reencrypt"):
         ratios["get_case_p95_during_reencrypt_vs_quiet"] = round(result["during_reencrypt"]["p95_ms"] / quiet_p95, 2)
     return {"benchmark": "rotation_under_load", "database": kind, "size": size, "runs": runs, "duration_s": duration,
-            "batch": batch,
+            "batch": batch, "pause_s": pause,
             "concurrency": concurrency, **result, "ratios": ratios, "machine": common.machine(),
             "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
@@ -90,11 +90,14 @@ def main():
     parser.add_argument("--duration", type=float, default=3.0)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--reencrypt", action="store_true", help="also re-encrypt everyone under load")
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds the rotation sleeps between batches (the operator's throttle)")
     parser.add_argument("--batch", type=int, default=100,
                         help="rows per transaction of the key operation (smaller: shorter write locks)")
     args = parser.parse_args()
-    result = run(args.db, args.size, args.runs, args.duration, args.concurrency, args.reencrypt, args.batch)
-    path = common.write_result(f"rotation-under-load-{args.db}-{args.size}", result)
+    result = run(args.db, args.size, args.runs, args.duration, args.concurrency, args.reencrypt, args.batch, args.pause)
+    suffix = f"-pause{args.pause:g}" if args.pause else ""
+    path = common.write_result(f"rotation-under-load-{args.db}-{args.size}{suffix}", result)
     print(json.dumps(result["ratios"]), result.get("rotation_data_keys_per_s"), "->", path.relative_to(common.ROOT))
 
 

@@ -28,7 +28,10 @@ class Case(UUIDPrimaryKey, Timestamps, db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('open', 'closed')", name="status"),
         CheckConstraint("priority IN ('high', 'medium', 'low')", name="priority"),
-        Index("ix_cases_org_status", "organization_id", "status"),
+        # The case list: one centre's cases, optionally by status, newest first. Read in index
+        # order (backwards) so a page never sorts the whole centre.
+        Index("ix_cases_org_opened", "organization_id", "opened_at", "id"),
+        Index("ix_cases_org_status_opened", "organization_id", "status", "opened_at", "id"),
     )
 
     #: Human-readable, without PII: ``<centre code>-<year>-<number>``.

@@ -127,7 +127,7 @@ def assign(case: Case, user_id: uuid.UUID) -> Case:
 
 
 def filtered(args: dict):
-    statement = scope_cases().order_by(Case.opened_at.desc(), Case.id)
+    statement = scope_cases().order_by(Case.opened_at.desc(), Case.id.desc())
     for name in ("status", "step", "risk_level", "priority"):
         if name in args:
             statement = statement.where(getattr(Case, name) == args[name])
