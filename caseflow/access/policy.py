@@ -162,6 +162,39 @@ def oversight_centre(user=None) -> uuid.UUID | None:
     return None if is_national_supervisor(user) else user.organization_id
 
 
+def scope_users(user=None):
+    """Administrators see every account; others the accounts of their own organization."""
+    from caseflow.directory.models import User
+
+    user = user or current_user
+    statement = select(User)
+    if user.role == "admin":
+        return statement
+    return statement.where(User.organization_id == user.organization_id)
+
+
+def scope_notifications(user=None):
+    """A person's notifications are hers alone, whatever her role."""
+    from caseflow.scheduling.models import OutboxMessage
+
+    user = user or current_user
+    return select(OutboxMessage).where(OutboxMessage.recipient_id == user.id)
+
+
+def user_or_404(user_id: uuid.UUID, permission: str = "directory.read", user=None):
+    from caseflow.directory.models import User
+
+    require(permission, user)
+    return _one(scope_users(user), User, user_id)
+
+
+def notification_or_404(message_id: uuid.UUID, user=None):
+    from caseflow.scheduling.models import OutboxMessage
+
+    require("notification.read", user)
+    return _one(scope_notifications(user), OutboxMessage, message_id)
+
+
 def scope_audit(user=None):
     from caseflow.audit.models import AuditEntry
 

@@ -1,8 +1,7 @@
-from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from caseflow.access.policy import require
+from caseflow.access.policy import require, scope_users, user_or_404
 from caseflow.core.errors import NotFound
 from caseflow.core.pagination import page_schema, paginate
 from caseflow.directory import services
@@ -66,20 +65,12 @@ def patch_organization(changes, organization_id):
     return services.update_organization(organization, changes)
 
 
-def _users_in_reach():
-    """Administrators see every account; others the accounts of their own organization."""
-    statement = select(User).order_by(User.username)
-    if current_user.role != "admin":
-        statement = statement.where(User.organization_id == current_user.organization_id)
-    return statement
-
-
 @blp.get("/users")
 @blp.arguments(UserQuery, location="query")
 @blp.response(200, UserPage)
 def list_users(args):
     require("directory.read")
-    statement = _users_in_reach()
+    statement = scope_users().order_by(User.username)
     for name in ("role", "organization_id", "active"):
         if name in args:
             statement = statement.where(getattr(User, name) == args[name])
@@ -97,11 +88,7 @@ def create_user(data):
 @blp.get("/users/<uuid:user_id>")
 @blp.response(200, UserSchema)
 def get_user(user_id):
-    require("directory.read")
-    user = db.session.scalars(_users_in_reach().where(User.id == user_id)).first()
-    if user is None:
-        raise NotFound()
-    return user
+    return user_or_404(user_id)
 
 
 @blp.patch("/users/<uuid:user_id>")

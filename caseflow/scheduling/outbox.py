@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Iterable
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from caseflow.access.policy import escalation_recipients
@@ -65,7 +65,9 @@ def escalate(*, organization_id, topic: str, subject_id, case, subject_at: datet
 
 
 def for_user(user: User, unread: bool | None = None):
-    statement = select(OutboxMessage).where(OutboxMessage.recipient_id == user.id)
+    from caseflow.access.policy import scope_notifications
+
+    statement = scope_notifications(user)
     if unread is True:
         statement = statement.where(OutboxMessage.read_at.is_(None))
     elif unread is False:

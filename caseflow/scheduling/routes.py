@@ -1,13 +1,11 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from caseflow.access.policy import require
+from caseflow.access.policy import notification_or_404, require
 from caseflow.core.clock import utcnow
-from caseflow.core.errors import NotFound
 from caseflow.core.pagination import page_schema, paginate
 from caseflow.extensions import db
 from caseflow.scheduling import outbox
-from caseflow.scheduling.models import OutboxMessage
 from caseflow.scheduling.schemas import MarkedSchema, MarkReadSchema, NotificationQuery, NotificationSchema
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
@@ -24,24 +22,16 @@ def list_notifications(args):
     return paginate(outbox.for_user(current_user, args.get("unread")), args)
 
 
-def _own_message(message_id) -> OutboxMessage:
-    require("notification.read")
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None or message.recipient_id != current_user.id:
-        raise NotFound()
-    return message
-
-
 @blp.get("/<uuid:message_id>")
 @blp.response(200, NotificationSchema)
 def get_notification(message_id):
-    return _own_message(message_id)
+    return notification_or_404(message_id)
 
 
 @blp.post("/<uuid:message_id>/read")
 @blp.response(200, NotificationSchema)
 def mark_one_read(message_id):
-    message = _own_message(message_id)
+    message = notification_or_404(message_id)
     outbox.mark_read(current_user, [message.id], utcnow())
     db.session.refresh(message)
     return message
