@@ -2,7 +2,7 @@ import marshmallow as ma
 
 from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.core.pagination import PageArgs
-from caseflow.incidents.classification import ACTS, AGE_GROUPS
+from caseflow.incidents.classification import AGE_GROUPS
 from caseflow.incidents.models import LOCATION_TYPES, PERPETRATOR_RELATIONSHIPS, VIOLENCE_TYPES
 
 

@@ -16,7 +16,7 @@ from caseflow.extensions import db
 from caseflow.incidents.models import Incident
 from caseflow.plans.models import PlanItem
 from caseflow.risk.models import RiskAssessment
-from tests.casework.factories import ALL_NO, Centre, ago, incident_body, post, risk_body
+from tests.casework.factories import ALL_NO, Centre, ago, incident_body, post
 from tests.helpers import assert_error
 
 EN = {"Accept-Language": "en"}

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from caseflow.core.clock import frozen_time, utcnow
-from caseflow.extensions import db
 from tests.casework.factories import Centre, get, patch, post, risk_body
 from tests.factories import make_case
 from tests.helpers import assert_error

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 
-from tests.reliability.fuzzing import CANARY_VALUES, CHECKS, EXCLUDED, operation_labels
+from tests.reliability.fuzzing import CANARY_VALUES, CHECKS, operation_labels
 from tests.world import ROLES, make_realms
 
 #: Examples per operation (positive and negative mixed); each is sent once per role.

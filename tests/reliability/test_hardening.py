@@ -7,11 +7,10 @@ import statistics
 import threading
 import time
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from caseflow.directory.models import User
 from caseflow.extensions import db
-from tests.casework.factories import Centre
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import bearer
 
