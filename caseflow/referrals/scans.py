@@ -20,25 +20,12 @@ from flask import current_app
 from flask_babel import lazy_gettext
 
 from caseflow.access.policy import escalation_recipients, receiving_staff
-from caseflow.extensions import db
 from caseflow.referrals.breaches import referrals_breaching
 from caseflow.scheduling.messages import register_topic
-from caseflow.scheduling.registry import Outgoing, ScanBatch, register_scan
+from caseflow.scheduling.registry import Outgoing, RecipientsByOrganization, ScanBatch, register_scan
 
 
-class _Recipients:
-    """Recipients per organization, looked up once per pass."""
-
-    def __init__(self, statement_for):
-        self._statement_for, self._cache = statement_for, {}
-
-    def of(self, organization_id) -> list:
-        if organization_id not in self._cache:
-            self._cache[organization_id] = [u.id for u in db.session.scalars(self._statement_for(organization_id))]
-        return self._cache[organization_id]
-
-
-def _messages(row, supervisors: _Recipients, liaisons: _Recipients) -> list[Outgoing]:
+def _messages(row, supervisors: RecipientsByOrganization, liaisons: RecipientsByOrganization) -> list[Outgoing]:
     stamp = row.due_at.strftime("%Y%m%dT%H%M%SZ")
     if row.overdue:
         topic, kind, recipients = "referral_breached", "escalation", supervisors.of(row.centre_id)
@@ -54,7 +41,8 @@ def _messages(row, supervisors: _Recipients, liaisons: _Recipients) -> list[Outg
 
 def referral_deadlines(now: datetime, batch_size: int):
     warning = timedelta(hours=current_app.config["CASEFLOW_REFERRAL_WARNING_HOURS"])
-    supervisors, liaisons = _Recipients(escalation_recipients), _Recipients(receiving_staff)
+    supervisors = RecipientsByOrganization(escalation_recipients)
+    liaisons = RecipientsByOrganization(receiving_staff)
     batch: list[Outgoing] = []
     for row in referrals_breaching(now, within=warning, batch_size=batch_size):
         batch.extend(_messages(row, supervisors, liaisons))

@@ -59,6 +59,24 @@ class ScanBatch:
 ScanFunction = Callable[[datetime, int], Iterable[ScanBatch]]
 
 
+class RecipientsByOrganization:
+    """The people of an organization a scan writes to, looked up once per pass.
+
+    ``statement_for(organization_id)`` is a policy-layer query (e.g. the centre's
+    supervisors, or a receiving organization's liaisons).
+    """
+
+    def __init__(self, statement_for: Callable):
+        self._statement_for, self._cache = statement_for, {}
+
+    def of(self, organization_id) -> list:
+        if organization_id not in self._cache:
+            from caseflow.extensions import db
+
+            self._cache[organization_id] = [u.id for u in db.session.scalars(self._statement_for(organization_id))]
+        return self._cache[organization_id]
+
+
 @dataclass(frozen=True)
 class Scan:
     name: str

@@ -17,25 +17,13 @@ from caseflow.access.policy import escalation_recipients
 from caseflow.audit.services import record
 from caseflow.cases.models import Case
 from caseflow.extensions import db
-from caseflow.scheduling.registry import Outgoing, ScanBatch, register_scan
+from caseflow.scheduling.registry import Outgoing, RecipientsByOrganization, ScanBatch, register_scan
 from caseflow.visits import services
 from caseflow.visits.models import Visit, VisitPlan
 
 
 def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%dT%H%M%SZ")
-
-
-class _Supervisors:
-    """Escalation recipients per centre, looked up once per pass."""
-
-    def __init__(self):
-        self._by_org: dict = {}
-
-    def of(self, organization_id) -> list:
-        if organization_id not in self._by_org:
-            self._by_org[organization_id] = [u.id for u in db.session.scalars(escalation_recipients(organization_id))]
-        return self._by_org[organization_id]
 
 
 def extend_visit_horizons(now: datetime, batch_size: int):
@@ -114,7 +102,7 @@ def remind_due_visits(now: datetime, batch_size: int):
 def escalate_overdue_visits(now: datetime, batch_size: int):
     """An escalation to the centre's supervisors when a visit's window closed a grace period ago."""
     grace = timedelta(hours=current_app.config["CASEFLOW_VISIT_GRACE_HOURS"])
-    supervisors = _Supervisors()
+    supervisors = RecipientsByOrganization(escalation_recipients)
     condition = (Visit.escalated_at.is_(None), Visit.window_end <= now - grace)
     after = None
     while True:
@@ -141,7 +129,7 @@ def escalate_no_contact(now: datetime, batch_size: int):
     """
     cutoff = now - timedelta(days=current_app.config["CASEFLOW_NO_CONTACT_DAYS"])
     anchor = func.coalesce(Case.last_contact_at, Case.opened_at)
-    supervisors = _Supervisors()
+    supervisors = RecipientsByOrganization(escalation_recipients)
     last_id = None
     while True:
         statement = (select(Case.id, Case.code, Case.organization_id, Case.last_contact_at, Case.opened_at)
