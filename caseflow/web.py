@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from caseflow.core.auth_required import is_public
 from caseflow.core.errors import Forbidden, Unauthorized, error_payload
-from caseflow.core.read_transactions import SAFE_METHODS, begin_sqlite, end_read_phase, start_request
+from caseflow.core.read_transactions import SAFE_METHODS, end_read_phase, on_begin, start_request
 from caseflow.extensions import api, babel, db, login_manager, migrate
 
 #: Failures of the database itself, not of the request: answered 503, retried by the client.
@@ -51,6 +51,10 @@ def _migrations_dir():
 
 
 def _configure_engine(engine) -> None:
+    # Writes take SQLite's write lock from the start (the audit chain reads its last link and
+    # appends in one transaction, which a deferred transaction could not upgrade safely);
+    # read requests read beside them (caseflow.core.read_transactions).
+    event.listen(engine, "begin", on_begin)
     if engine.dialect.name != "sqlite":
         return
 
@@ -67,11 +71,6 @@ def _configure_engine(engine) -> None:
         # instead of lingering in free pages of the file.
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
-
-    # Writes take the write lock from the start (the audit chain reads its last link and
-    # appends in one transaction, which a deferred transaction could not upgrade safely);
-    # read requests read from a snapshot beside them.
-    event.listen(engine, "begin", begin_sqlite)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -127,7 +126,7 @@ def register_request_hooks(app: Flask) -> None:
         # even where an application context is shared (tests, CLI-driven requests).
         for key in REQUEST_STATE:
             g.pop(key, None)
-        start_request()
+        start_request(db.session())
         refresh_locale()
         view = app.view_functions.get(request.endpoint)
         if view is None or is_public(view) or request.endpoint.startswith("api-docs."):

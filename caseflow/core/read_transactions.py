@@ -1,16 +1,18 @@
-"""Read requests read from a snapshot; only writes take SQLite's single write lock.
+"""Read requests read beside writers; only writes take the locks a write needs.
 
 SQLite allows one writer at a time. Writes begin ``IMMEDIATE`` so that the audit chain,
 which reads its last link and appends in the same transaction, can never be handed a stale
 snapshot. A read request (GET, HEAD, OPTIONS) has nothing of its own to write, so it begins
 a deferred transaction and reads beside writers (WAL mode) instead of queueing behind them.
+On PostgreSQL, where readers never wait, a read request runs its statements in autocommit:
+under READ COMMITTED each statement sees the latest committed rows either way, and the
+request saves the BEGIN and COMMIT round trips.
+
 What a read does write is its audit entries (a decrypted field, an export): those are
 appended afterwards in a short write transaction of their own, before the response leaves,
-so no read reaches a client unrecorded (if that append fails, the client gets a 503).
-
-A view answering a safe method must not change rows; the flush guard below makes that a
-loud error rather than a silent write inside a read snapshot. PostgreSQL needs none of
-this: its readers never wait for writers, and the audit chain takes an advisory lock.
+so no read reaches a client unrecorded (if that append fails, the client gets a 503). A view
+answering a safe method must not change rows; the flush guard below makes that a loud error
+rather than a write inside a snapshot or, worse, an autocommitted half of one.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ class WriteInReadRequest(RuntimeError):
     """A view answering GET/HEAD/OPTIONS tried to change rows (a programming error)."""
 
 
-def start_request() -> None:
+def start_request(session: Session) -> None:
     """Called first thing for every HTTP request the application dispatches (not for the
     request contexts that commands and tests use to act as someone)."""
     g.caseflow_read_phase = request.method in SAFE_METHODS
+    if g.caseflow_read_phase and not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def reads_only() -> bool:
@@ -37,9 +41,12 @@ def reads_only() -> bool:
     return has_app_context() and g.get("caseflow_read_phase", False)
 
 
-def begin_sqlite(connection) -> None:
+def on_begin(connection) -> None:
+    """Engine ``begin`` listener: mark the read phase's connection; on SQLite, choose how
+    the transaction begins."""
     connection.info["caseflow_read_snapshot"] = reads_only()
-    connection.exec_driver_sql("BEGIN" if connection.info["caseflow_read_snapshot"] else "BEGIN IMMEDIATE")
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN" if connection.info["caseflow_read_snapshot"] else "BEGIN IMMEDIATE")
 
 
 def in_read_snapshot(session: Session) -> bool:
@@ -49,8 +56,8 @@ def in_read_snapshot(session: Session) -> bool:
 
 
 def end_read_phase(session: Session) -> None:
-    """Close the read snapshot, keeping the audit entries it queued, and let what follows
-    (appending those entries) begin as a write transaction."""
+    """Close the read phase's connection, keeping the audit entries it queued, and let what
+    follows (appending those entries) begin as a write transaction."""
     from caseflow.audit.services import AUDIT_INFO_KEY
 
     if in_read_snapshot(session):
