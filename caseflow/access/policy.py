@@ -208,17 +208,19 @@ def scope_audit(user=None):
 
 
 def _one(statement, model, record_id: uuid.UUID):
-    found = db.session.scalars(statement.where(model.id == record_id)).first()
+    # unique(): the caller's loader options may join a collection (several rows, one record).
+    found = db.session.scalars(statement.where(model.id == record_id)).unique().one_or_none()
     if found is None:
         raise NotFound()
     return found
 
 
-def case_or_404(case_id: uuid.UUID, permission: str = "case.read", user=None):
+def case_or_404(case_id: uuid.UUID, permission: str = "case.read", user=None, *, load=()):
+    """The case, if within reach; ``load``: loader options for what the caller will read of it."""
     from caseflow.cases.models import Case
 
     _require_record(permission, user)
-    return _one(scope_cases(user), Case, case_id)
+    return _one(scope_cases(user).options(*load), Case, case_id)
 
 
 def survivor_or_404(survivor_id: uuid.UUID, permission: str = "survivor.read", user=None):

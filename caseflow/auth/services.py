@@ -6,10 +6,11 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, session
 from flask_babel import lazy_gettext
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import joinedload
 
 from caseflow.audit.services import record
@@ -92,12 +93,17 @@ def issue_token(user: User, kind: str, ttl: timedelta | None) -> tuple[str, Auth
     return raw, token
 
 
+@cache
+def _token_with_caller():
+    """Every authenticated request runs this: built once (on first use, when every model is
+    mapped), so a request pays only for running it."""
+    return select(AuthToken).options(joinedload(AuthToken.user)).where(AuthToken.token_hash == bindparam("token_hash"))
+
+
 def token_for(raw: str | None, kind: str) -> AuthToken | None:
     if not raw or len(raw) > 100:
         return None
-    token = db.session.scalars(
-        select(AuthToken).options(joinedload(AuthToken.user)).where(AuthToken.token_hash == _digest(raw))
-    ).first()
+    token = db.session.scalars(_token_with_caller(), {"token_hash": _digest(raw)}).first()
     if token is None or token.kind != kind or not token.usable_at(utcnow()):
         return None
     if not token.user.is_active:

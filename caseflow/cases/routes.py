@@ -31,7 +31,7 @@ def list_cases(args):
 @blp.get("/<uuid:case_id>")
 @blp.response(200, CaseDetailSchema)
 def get_case(case_id):
-    return case_or_404(case_id)
+    return case_or_404(case_id, load=services.detail_load())
 
 
 @blp.patch("/<uuid:case_id>")

@@ -32,6 +32,11 @@ class SurvivorRefSchema(ma.Schema):
     erased = ma.fields.Boolean()
 
 
+#: Built once (a schema instance is not cheap to build, and these are stateless).
+ASSIGNEES = AssigneeSchema(many=True)
+SURVIVOR_REF = SurvivorRefSchema()
+
+
 class CaseSchema(ma.Schema):
     id = ma.fields.UUID()
     code = ma.fields.String()
@@ -51,7 +56,7 @@ class CaseSchema(ma.Schema):
     updated_at = ma.fields.AwareDateTime()
 
     def _assignees(self, case):
-        return AssigneeSchema(many=True).dump([a.user for a in case.assignments])
+        return ASSIGNEES.dump([a.user for a in case.assignments])
 
 
 class CaseDetailSchema(CaseSchema):
@@ -60,7 +65,7 @@ class CaseDetailSchema(CaseSchema):
     survivor = ma.fields.Method("_survivor", metadata={"type": "object"})
 
     def _survivor(self, case):
-        return SurvivorRefSchema().dump({"id": case.survivor_id, "erased": case.survivor.erased})
+        return SURVIVOR_REF.dump({"id": case.survivor_id, "erased": case.survivor.erased})
 
 
 class CaseQuery(PageArgs):
