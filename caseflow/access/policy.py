@@ -18,10 +18,11 @@ allows (:func:`referral_identity_fields`).
 from __future__ import annotations
 
 import uuid
+from functools import cache
 
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from caseflow.core.errors import Forbidden, NotFound
 from caseflow.extensions import db
@@ -96,13 +97,19 @@ def _require_record(permission: str, user=None) -> None:
 
 
 # -- scopes ---------------------------------------------------------------------------
+def _case_centre(user):
+    """The centre whose cases this person works on, or None: the one rule behind
+    :func:`scope_cases` and :func:`case_or_404`."""
+    return user.organization_id if user.role in CENTRE_CASE_ROLES else None
+
+
 def scope_cases(user=None):
     from caseflow.cases.models import Case
 
-    user = user or current_user
+    centre = _case_centre(user or current_user)
     statement = select(Case)
-    if user.role in CENTRE_CASE_ROLES:
-        return statement.where(Case.organization_id == user.organization_id)
+    if centre is not None:
+        return statement.where(Case.organization_id == centre)
     return statement.where(False)
 
 
@@ -217,10 +224,24 @@ def _one(statement, model, record_id: uuid.UUID):
 
 def case_or_404(case_id: uuid.UUID, permission: str = "case.read", user=None, *, load=()):
     """The case, if within reach; ``load``: loader options for what the caller will read of it."""
+    _require_record(permission, user)
+    centre = _case_centre(user or current_user)
+    found = None if centre is None else db.session.scalars(
+        _case_within_centre(load), {"centre": centre, "case_id": case_id}).unique().one_or_none()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@cache
+def _case_within_centre(load: tuple):
+    """:func:`scope_cases` narrowed to one case, built once per loader shape: most requests
+    look a case up, and building the statement cost as much as running it (a built
+    statement keeps its compiled form's cache key)."""
     from caseflow.cases.models import Case
 
-    _require_record(permission, user)
-    return _one(scope_cases(user).options(*load), Case, case_id)
+    return select(Case).where(
+        Case.organization_id == bindparam("centre"), Case.id == bindparam("case_id")).options(*load)
 
 
 def survivor_or_404(survivor_id: uuid.UUID, permission: str = "survivor.read", user=None):
