@@ -45,6 +45,22 @@ def reset_database(kind: str, name: str) -> str:
     return url
 
 
+def analyze(kind: str, url: str) -> None:
+    """Statistics (and, on PostgreSQL, the visibility map) as a live database has them once
+    autovacuum has passed: a bulk load leaves none, and plans made without them are not the
+    plans production runs."""
+    if kind == "sqlite":
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            conn.execute("ANALYZE")
+        return
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+
+
 def keyring_file() -> Path:
     from caseflow.crypto.keyring import Keyring
 

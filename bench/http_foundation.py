@@ -48,6 +48,7 @@ def prepare(kind: str, size: int) -> str:
         (common.WORK / f"ids-{kind}-{size}.json").write_text(json.dumps(ids))
         db.session.remove()
         db.engine.dispose()
+    common.analyze(kind, url)
     return url
 
 
