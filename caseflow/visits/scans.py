@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, literal, select, tuple_, update
 
 from caseflow.access.policy import escalation_recipients
 from caseflow.audit.services import record
@@ -26,22 +26,32 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%dT%H%M%SZ")
 
 
+#: Statuses as literals in the SQL, as in the partial indexes' predicates (see the models): a
+#: bound parameter cannot prove that a generic (prepared) PostgreSQL plan may use them.
+_PLANNED = literal("planned", literal_execute=True)
+_ACTIVE = literal("active", literal_execute=True)
+
+
 def extend_visit_horizons(now: datetime, batch_size: int):
-    """Generate visits ahead for every active plan whose horizon is behind."""
+    """Generate visits ahead for every active plan whose horizon is behind.
+
+    Read in ``(next_due_on, id)`` order from ``ix_visit_plans_horizon``, which holds only
+    active plans with visits left to generate; a plan brought up to date leaves the range.
+    """
     through = services.horizon(now)
-    last_id = None
+    after = None
     while True:
         statement = (select(VisitPlan)
-                     .where(VisitPlan.status == "active", VisitPlan.next_due_on.is_not(None),
+                     .where(VisitPlan.status == _ACTIVE, VisitPlan.next_due_on.is_not(None),
                             VisitPlan.next_due_on <= through)
-                     .order_by(VisitPlan.id).limit(batch_size)
+                     .order_by(VisitPlan.next_due_on, VisitPlan.id).limit(batch_size)
                      .with_for_update(skip_locked=True))
-        if last_id is not None:
-            statement = statement.where(VisitPlan.id > last_id)
+        if after is not None:
+            statement = statement.where(tuple_(VisitPlan.next_due_on, VisitPlan.id) > after)
         plans = db.session.scalars(statement).all()
         if not plans:
             return
-        last_id = plans[-1].id
+        after = (plans[-1].next_due_on, plans[-1].id)
         generated = sum(services.extend_plan(plan, through) for plan in plans)
         if generated:
             record("visits_generated", "visit_plans", None, detail={"plans": len(plans), "visits": generated})
@@ -58,10 +68,12 @@ def _forget(plans) -> None:
 
 
 def _due_visits(condition, order_column, batch_size, after):
+    """The next batch of due visits, read in ``(order_column, id)`` order from a partial index
+    that holds only visits still waiting (``ix_visits_reminder_due`` / ``ix_visits_overdue_due``)."""
     statement = (select(Visit.id, Visit.case_id, Visit.organization_id, Visit.assignee_id, Visit.window_start,
                         Visit.window_end, Case.code)
                  .join(Case, Case.id == Visit.case_id)
-                 .where(Visit.status == "planned", Case.status == "open", *condition)
+                 .where(Visit.status == _PLANNED, Case.status == "open", *condition)
                  .order_by(order_column, Visit.id).limit(batch_size)
                  .with_for_update(skip_locked=True, of=Visit))
     if after is not None:
@@ -69,14 +81,21 @@ def _due_visits(condition, order_column, batch_size, after):
     return db.session.execute(statement).all()
 
 
+def claim_statement(ids, column, now):
+    """Compare-and-set: only rows still unclaimed and planned are taken (and returned).
+
+    Looked up by primary key: no index leads with ``status`` (see the visit model), so
+    SQLite's planner, which has no statistics, cannot mistake ``status = ?`` for a selective
+    condition and walk every planned visit per batch.
+    """
+    return (update(Visit).where(Visit.id.in_(ids), column.is_(None), Visit.status == "planned")
+            .values({column.key: now}).returning(Visit.id).execution_options(synchronize_session=False))
+
+
 def _claim(ids, column, now) -> set:
     if not ids:
         return set()
-    claimed = db.session.execute(
-        update(Visit).where(Visit.id.in_(ids), column.is_(None), Visit.status == "planned")
-        .values({column.key: now}).returning(Visit.id).execution_options(synchronize_session=False)
-    ).scalars().all()
-    return set(claimed)
+    return set(db.session.execute(claim_statement(ids, column, now)).scalars().all())
 
 
 def remind_due_visits(now: datetime, batch_size: int):
