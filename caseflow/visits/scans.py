@@ -37,34 +37,26 @@ def extend_visit_horizons(now: datetime, batch_size: int):
 
     Read in ``(next_due_on, id)`` order from ``ix_visit_plans_horizon``, which holds only
     active plans with visits left to generate; a plan brought up to date leaves the range.
+    Plain rows, not ORM objects: nothing stays in the session between batches.
     """
     through = services.horizon(now)
     after = None
     while True:
-        statement = (select(VisitPlan)
+        statement = (select(*services.GENERATOR_COLUMNS)
                      .where(VisitPlan.status == _ACTIVE, VisitPlan.next_due_on.is_not(None),
                             VisitPlan.next_due_on <= through)
                      .order_by(VisitPlan.next_due_on, VisitPlan.id).limit(batch_size)
                      .with_for_update(skip_locked=True))
         if after is not None:
             statement = statement.where(tuple_(VisitPlan.next_due_on, VisitPlan.id) > after)
-        plans = db.session.scalars(statement).all()
+        plans = db.session.execute(statement).all()
         if not plans:
             return
         after = (plans[-1].next_due_on, plans[-1].id)
-        generated = sum(services.extend_plan(plan, through) for plan in plans)
+        generated = services.extend_plans(plans, through)
         if generated:
             record("visits_generated", "visit_plans", None, detail={"plans": len(plans), "visits": generated})
         yield ScanBatch(work=generated)
-        _forget(plans)
-
-
-def _forget(plans) -> None:
-    """Drop a committed batch's plans and new visits from the session: memory stays flat."""
-    plan_ids = {plan.id for plan in plans}
-    for instance in list(db.session.identity_map.values()):
-        if instance in plans or (isinstance(instance, Visit) and instance.plan_id in plan_ids):
-            db.session.expunge(instance)
 
 
 def _due_visits(condition, order_column, batch_size, after):
