@@ -73,21 +73,30 @@ def _due_visits(condition, order_column, batch_size, after):
     return db.session.execute(statement).all()
 
 
-def claim_statement(ids, column, now):
+def claim_statement(ids, column, now, *, order_column, after, last):
     """Compare-and-set: only rows still unclaimed and planned are taken (and returned).
 
-    Looked up by primary key: no index leads with ``status`` (see the visit model), so
-    SQLite's planner, which has no statistics, cannot mistake ``status = ?`` for a selective
-    condition and walk every planned visit per batch.
+    Bounded twice: by primary key, and by the keyset range the batch was read from, ``after``
+    (exclusive, None for the first batch) to ``last`` (inclusive) in ``(order_column, id)``
+    order. Every row of the batch lies in that range, so the range excludes none of them; it
+    is there so that whichever index a planner picks (SQLite has no statistics, PostgreSQL
+    none right after a bulk load, and both then take a partial index for selective), the
+    claim reads about a batch of rows, never every planned visit.
     """
-    return (update(Visit).where(Visit.id.in_(ids), column.is_(None), Visit.status == "planned")
-            .values({column.key: now}).returning(Visit.id).execution_options(synchronize_session=False))
+    statement = (update(Visit)
+                 .where(Visit.id.in_(ids), column.is_(None), Visit.status == _PLANNED,
+                        tuple_(order_column, Visit.id) <= last)
+                 .values({column.key: now}).returning(Visit.id).execution_options(synchronize_session=False))
+    if after is not None:
+        statement = statement.where(tuple_(order_column, Visit.id) > after)
+    return statement
 
 
-def _claim(ids, column, now) -> set:
-    if not ids:
-        return set()
-    return set(db.session.execute(claim_statement(ids, column, now)).scalars().all())
+def _claim(rows, column, now, order_column, after) -> tuple[set, tuple]:
+    """Claim a batch read by :func:`_due_visits`; return the ids taken and the batch's last key."""
+    last = (getattr(rows[-1], order_column.key), rows[-1].id)
+    statement = claim_statement([r.id for r in rows], column, now, order_column=order_column, after=after, last=last)
+    return set(db.session.execute(statement).scalars().all()), last
 
 
 def remind_due_visits(now: datetime, batch_size: int):
@@ -99,8 +108,7 @@ def remind_due_visits(now: datetime, batch_size: int):
         rows = _due_visits(condition, Visit.window_start, batch_size, after)
         if not rows:
             return
-        after = (rows[-1].window_start, rows[-1].id)
-        claimed = _claim([r.id for r in rows], Visit.reminded_at, now)
+        claimed, after = _claim(rows, Visit.reminded_at, now, Visit.window_start, after)
         messages = [
             Outgoing(dedupe_key=f"visit_due:{r.id}:{_stamp(r.window_start)}:{r.assignee_id}",
                      recipient_id=r.assignee_id, kind="reminder", topic="visit_due", case_id=r.case_id,
@@ -120,8 +128,7 @@ def escalate_overdue_visits(now: datetime, batch_size: int):
         rows = _due_visits(condition, Visit.window_end, batch_size, after)
         if not rows:
             return
-        after = (rows[-1].window_end, rows[-1].id)
-        claimed = _claim([r.id for r in rows], Visit.escalated_at, now)
+        claimed, after = _claim(rows, Visit.escalated_at, now, Visit.window_end, after)
         messages = [
             Outgoing(dedupe_key=f"visit_overdue:{r.id}:{_stamp(r.window_end)}:{supervisor}",
                      recipient_id=supervisor, kind="escalation", topic="visit_overdue", case_id=r.case_id,

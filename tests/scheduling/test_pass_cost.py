@@ -63,7 +63,7 @@ def test_a_batch_is_the_same_statements_whether_it_carries_four_rows_or_four_hun
     assert db.session.scalar(select(func.count()).select_from(Visit)) == 4 * 1212 + 404
 
 
-def _work_of_claiming(ids) -> int:
+def _work_of_claiming(batch) -> int:
     """What claiming ``ids`` reads: SQLite virtual-machine steps, or PostgreSQL rows fetched
     (sequential and index scans) in the claim's transaction. The claim is rolled back."""
     db.session.rollback()
@@ -73,7 +73,10 @@ def _work_of_claiming(ids) -> int:
         with db.engine.connect() as connection:
             connection.execute(text("ANALYZE visits"))
             connection.commit()
-    statement = claim_statement(ids, Visit.reminded_at, NOW)
+    last = max((row.window_start, row.id) for row in batch)
+    statement = claim_statement([row.id for row in batch], Visit.reminded_at, NOW,
+                                order_column=Visit.window_start, after=None, last=last)
+    ids = [row.id for row in batch]
     if db.engine.dialect.name == "sqlite":
         raw = db.session.connection().connection.driver_connection
         steps = [0]
@@ -99,9 +102,10 @@ def _work_of_claiming(ids) -> int:
 
 def test_claiming_a_batch_reads_its_own_rows_not_every_planned_visit(app):
     fill(20, 20, prefix="FEW")
-    ids = db.session.scalars(select(Visit.id).where(Visit.window_start <= NOW.replace(day=2, hour=14))).all()
-    assert len(ids) == 20
-    alone = _work_of_claiming(ids)
+    batch = db.session.execute(select(Visit.id, Visit.window_start)
+                               .where(Visit.window_start <= NOW.replace(day=2, hour=14))).all()
+    assert len(batch) == 20
+    alone = _work_of_claiming(batch)
     fill(2000, 0, prefix="MANY")  # 8,000 more planned visits, none due
-    among_many = _work_of_claiming(ids)
+    among_many = _work_of_claiming(batch)
     assert among_many < 2 * alone, (alone, among_many)
