@@ -14,10 +14,15 @@ pass then generates one visit for each of them as well.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import tracemalloc
 import uuid
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+# Run as a file (as above) the repository root is not on the path, and --save needs bench.common.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 NOW = datetime(2026, 3, 1, 14, 0, tzinfo=timezone.utc)  # 09:00 in Lima
 
