@@ -97,15 +97,17 @@ def rotation_under_load() -> str:
 
 
 def scheduler_pass() -> str:
-    rows = ["| database | active plans | visits due | pass (s) | traced pass (s) | peak traced memory (MiB) |",
-            "|---|---:|---:|---:|---:|---:|"]
+    rows = ["| database | active plans | visits due | plans behind the horizon | pass (s) | runs (s) "
+            "| traced pass (s) | peak traced memory (MiB) |",
+            "|---|---:|---:|---:|---:|---|---:|---:|"]
     by_size: dict = {}
     for data in _results("scheduler_pass"):
-        entry = by_size.setdefault((data["database"], data["plans"], data["due"]), {})
-        entry["traced" if data["traced"] else "plain"] = data
-    for (database, plans, due), entry in sorted(by_size.items()):
+        key = (data["database"], data["plans"], data["due"], data.get("behind", 0))
+        by_size.setdefault(key, {})["traced" if data["traced"] else "plain"] = data
+    for (database, plans, due, behind), entry in sorted(by_size.items()):
         plain, traced = entry.get("plain", {}), entry.get("traced", {})
-        rows.append(f"| {database} | {plans:,} | {due:,} | {plain.get('pass_seconds', '-')} | "
+        runs = ", ".join(str(s) for s in plain.get("runs_seconds", [])) or "-"
+        rows.append(f"| {database} | {plans:,} | {due:,} | {behind:,} | {plain.get('pass_seconds', '-')} | {runs} | "
                     f"{traced.get('pass_seconds', '-')} | {traced.get('peak_traced_mib', '-')} |")
     return "\n".join(rows) + "\n"
 

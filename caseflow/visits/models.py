@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid,
+    Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -21,6 +21,12 @@ PLAN_STATUSES = ("active", "ended")
 VISIT_STATUSES = ("planned", "done", "missed", "rescheduled", "cancelled")
 OUTCOMES = ("done", "missed", "rescheduled")
 MODALITIES = ("home_visit", "phone", "meeting", "accompaniment")
+
+#: Predicates of the scheduler's partial indexes; the scans repeat them word for word
+#: (``status`` as a literal, not a parameter) so both databases can use the indexes.
+REMINDER_DUE = "status = 'planned' AND reminded_at IS NULL"
+OVERDUE_DUE = "status = 'planned' AND escalated_at IS NULL"
+HORIZON_DUE = "status = 'active' AND next_due_on IS NOT NULL"
 
 
 class VisitPlan(UUIDPrimaryKey, Timestamps, db.Model):
@@ -37,7 +43,11 @@ class VisitPlan(UUIDPrimaryKey, Timestamps, db.Model):
         CheckConstraint("status IN ('active', 'ended')", name="status"),
         CheckConstraint("cadence_days >= 1 AND cadence_days <= 365", name="cadence_days"),
         CheckConstraint("planned_count IS NULL OR planned_count >= 1", name="planned_count"),
-        Index("ix_visit_plans_status_next_due", "status", "next_due_on"),
+        # The horizon scan's work list, in due order. Partial rather than led by ``status``:
+        # SQLite, without statistics, would otherwise take ``status = ?`` for a selective
+        # condition and walk every active plan to find one case's plans.
+        Index("ix_visit_plans_horizon", "next_due_on", "id",
+              sqlite_where=text(HORIZON_DUE), postgresql_where=text(HORIZON_DUE)),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), nullable=False, index=True)
@@ -84,8 +94,15 @@ class Visit(UUIDPrimaryKey, Timestamps, db.Model):
         CheckConstraint("status IN ('planned', 'done', 'missed', 'rescheduled', 'cancelled')", name="status"),
         UniqueConstraint("plan_id", "generation", "sequence", name="uq_visits_plan_generation_sequence"),
         Index("ix_visits_assignee_window", "assignee_id", "window_start"),
-        Index("ix_visits_status_window_start", "status", "window_start"),
-        Index("ix_visits_status_window_end", "status", "window_end"),
+        # The scheduler's work lists: only visits still waiting for a reminder (or an
+        # escalation), in window order, so a scan reads what is due and nothing older. Partial
+        # rather than led by ``status``: without statistics SQLite guesses that ``status = ?``
+        # picks out a handful of rows and would walk every planned visit through such an index
+        # to claim a batch by id, or to list one case's overdue visits.
+        Index("ix_visits_reminder_due", "window_start", "id",
+              sqlite_where=text(REMINDER_DUE), postgresql_where=text(REMINDER_DUE)),
+        Index("ix_visits_overdue_due", "window_end", "id",
+              sqlite_where=text(OVERDUE_DUE), postgresql_where=text(OVERDUE_DUE)),
     )
 
     plan_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("visit_plans.id"), nullable=False, index=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, literal, select, tuple_, update
 
 from caseflow.access.policy import escalation_recipients
 from caseflow.audit.services import record
@@ -26,42 +26,46 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%dT%H%M%SZ")
 
 
+#: Statuses as literals in the SQL, as in the partial indexes' predicates (see the models): a
+#: bound parameter cannot prove that a generic (prepared) PostgreSQL plan may use them.
+_PLANNED = literal("planned", literal_execute=True)
+_ACTIVE = literal("active", literal_execute=True)
+
+
 def extend_visit_horizons(now: datetime, batch_size: int):
-    """Generate visits ahead for every active plan whose horizon is behind."""
+    """Generate visits ahead for every active plan whose horizon is behind.
+
+    Read in ``(next_due_on, id)`` order from ``ix_visit_plans_horizon``, which holds only
+    active plans with visits left to generate; a plan brought up to date leaves the range.
+    Plain rows, not ORM objects: nothing stays in the session between batches.
+    """
     through = services.horizon(now)
-    last_id = None
+    after = None
     while True:
-        statement = (select(VisitPlan)
-                     .where(VisitPlan.status == "active", VisitPlan.next_due_on.is_not(None),
+        statement = (select(*services.GENERATOR_COLUMNS)
+                     .where(VisitPlan.status == _ACTIVE, VisitPlan.next_due_on.is_not(None),
                             VisitPlan.next_due_on <= through)
-                     .order_by(VisitPlan.id).limit(batch_size)
+                     .order_by(VisitPlan.next_due_on, VisitPlan.id).limit(batch_size)
                      .with_for_update(skip_locked=True))
-        if last_id is not None:
-            statement = statement.where(VisitPlan.id > last_id)
-        plans = db.session.scalars(statement).all()
+        if after is not None:
+            statement = statement.where(tuple_(VisitPlan.next_due_on, VisitPlan.id) > after)
+        plans = db.session.execute(statement).all()
         if not plans:
             return
-        last_id = plans[-1].id
-        generated = sum(services.extend_plan(plan, through) for plan in plans)
+        after = (plans[-1].next_due_on, plans[-1].id)
+        generated = services.extend_plans(plans, through)
         if generated:
             record("visits_generated", "visit_plans", None, detail={"plans": len(plans), "visits": generated})
         yield ScanBatch(work=generated)
-        _forget(plans)
-
-
-def _forget(plans) -> None:
-    """Drop a committed batch's plans and new visits from the session: memory stays flat."""
-    plan_ids = {plan.id for plan in plans}
-    for instance in list(db.session.identity_map.values()):
-        if instance in plans or (isinstance(instance, Visit) and instance.plan_id in plan_ids):
-            db.session.expunge(instance)
 
 
 def _due_visits(condition, order_column, batch_size, after):
+    """The next batch of due visits, read in ``(order_column, id)`` order from a partial index
+    that holds only visits still waiting (``ix_visits_reminder_due`` / ``ix_visits_overdue_due``)."""
     statement = (select(Visit.id, Visit.case_id, Visit.organization_id, Visit.assignee_id, Visit.window_start,
                         Visit.window_end, Case.code)
                  .join(Case, Case.id == Visit.case_id)
-                 .where(Visit.status == "planned", Case.status == "open", *condition)
+                 .where(Visit.status == _PLANNED, Case.status == "open", *condition)
                  .order_by(order_column, Visit.id).limit(batch_size)
                  .with_for_update(skip_locked=True, of=Visit))
     if after is not None:
@@ -69,14 +73,30 @@ def _due_visits(condition, order_column, batch_size, after):
     return db.session.execute(statement).all()
 
 
-def _claim(ids, column, now) -> set:
-    if not ids:
-        return set()
-    claimed = db.session.execute(
-        update(Visit).where(Visit.id.in_(ids), column.is_(None), Visit.status == "planned")
-        .values({column.key: now}).returning(Visit.id).execution_options(synchronize_session=False)
-    ).scalars().all()
-    return set(claimed)
+def claim_statement(ids, column, now, *, order_column, after, last):
+    """Compare-and-set: only rows still unclaimed and planned are taken (and returned).
+
+    Bounded twice: by primary key, and by the keyset range the batch was read from, ``after``
+    (exclusive, None for the first batch) to ``last`` (inclusive) in ``(order_column, id)``
+    order. Every row of the batch lies in that range, so the range excludes none of them; it
+    is there so that whichever index a planner picks (SQLite has no statistics, PostgreSQL
+    none right after a bulk load, and both then take a partial index for selective), the
+    claim reads about a batch of rows, never every planned visit.
+    """
+    statement = (update(Visit)
+                 .where(Visit.id.in_(ids), column.is_(None), Visit.status == _PLANNED,
+                        tuple_(order_column, Visit.id) <= last)
+                 .values({column.key: now}).returning(Visit.id).execution_options(synchronize_session=False))
+    if after is not None:
+        statement = statement.where(tuple_(order_column, Visit.id) > after)
+    return statement
+
+
+def _claim(rows, column, now, order_column, after) -> tuple[set, tuple]:
+    """Claim a batch read by :func:`_due_visits`; return the ids taken and the batch's last key."""
+    last = (getattr(rows[-1], order_column.key), rows[-1].id)
+    statement = claim_statement([r.id for r in rows], column, now, order_column=order_column, after=after, last=last)
+    return set(db.session.execute(statement).scalars().all()), last
 
 
 def remind_due_visits(now: datetime, batch_size: int):
@@ -88,8 +108,7 @@ def remind_due_visits(now: datetime, batch_size: int):
         rows = _due_visits(condition, Visit.window_start, batch_size, after)
         if not rows:
             return
-        after = (rows[-1].window_start, rows[-1].id)
-        claimed = _claim([r.id for r in rows], Visit.reminded_at, now)
+        claimed, after = _claim(rows, Visit.reminded_at, now, Visit.window_start, after)
         messages = [
             Outgoing(dedupe_key=f"visit_due:{r.id}:{_stamp(r.window_start)}:{r.assignee_id}",
                      recipient_id=r.assignee_id, kind="reminder", topic="visit_due", case_id=r.case_id,
@@ -109,8 +128,7 @@ def escalate_overdue_visits(now: datetime, batch_size: int):
         rows = _due_visits(condition, Visit.window_end, batch_size, after)
         if not rows:
             return
-        after = (rows[-1].window_end, rows[-1].id)
-        claimed = _claim([r.id for r in rows], Visit.escalated_at, now)
+        claimed, after = _claim(rows, Visit.escalated_at, now, Visit.window_end, after)
         messages = [
             Outgoing(dedupe_key=f"visit_overdue:{r.id}:{_stamp(r.window_end)}:{supervisor}",
                      recipient_id=supervisor, kind="escalation", topic="visit_overdue", case_id=r.case_id,

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 from flask import current_app
 from flask_babel import lazy_gettext
 from flask_login import current_user
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from caseflow.access.policy import VISITING_ROLES, may_carry_visit_kind
 from caseflow.audit.services import record_model_write
@@ -109,41 +109,88 @@ def create_plan(case: Case, *, assignee_id: uuid.UUID, kind: str, starts_on: dat
     return plan
 
 
-def extend_plan(plan: VisitPlan, through: date) -> int:
-    """Generate the plan's visits due up to ``through``; return how many were added.
+#: What :func:`extend_plans` reads of a plan (select these columns, or pass plans themselves).
+GENERATOR_COLUMNS = (
+    VisitPlan.id, VisitPlan.case_id, VisitPlan.organization_id, VisitPlan.assignee_id, VisitPlan.kind,
+    VisitPlan.status, VisitPlan.generation, VisitPlan.next_sequence, VisitPlan.next_due_on, VisitPlan.cadence_days,
+    VisitPlan.window_days, VisitPlan.ends_on, VisitPlan.planned_count, VisitPlan.visits_generated,
+)
 
-    The plan's generator state moves by compare-and-set (same generation and sequence as
-    read), so a request and the scheduler, or two schedulers, never add the same visits.
-    """
-    if plan.status != "active" or plan.next_due_on is None or plan.next_due_on > through:
-        return 0
-    remaining = None if plan.planned_count is None else plan.planned_count - plan.visits_generated
-    planned, next_due = cadences.visits_through(
-        next_sequence=plan.next_sequence, next_due_on=plan.next_due_on, cadence_days=plan.cadence_days,
-        through=through, ends_on=plan.ends_on, remaining=remaining,
-    )
-    moved = db.session.execute(
-        update(VisitPlan)
-        .where(VisitPlan.id == plan.id, VisitPlan.status == "active", VisitPlan.generation == plan.generation,
-               VisitPlan.next_sequence == plan.next_sequence)
-        .values(next_sequence=plan.next_sequence + len(planned), next_due_on=next_due,
-                visits_generated=plan.visits_generated + len(planned), updated_at=utcnow())
-        .returning(VisitPlan.id)
-        .execution_options(synchronize_session=False)
-    ).first()
-    if moved is None:
-        db.session.expire(plan)
-        return 0
-    for item in planned:
-        start, end = cadences.local_day_bounds(item.due_on, plan.window_days, _zone())
-        db.session.add(Visit(
-            id=uuid.uuid4(), plan_id=plan.id, case_id=plan.case_id, organization_id=plan.organization_id,
-            assignee_id=plan.assignee_id, kind=plan.kind, generation=plan.generation, sequence=item.sequence,
-            due_on=item.due_on, window_start=start, window_end=end, status="planned",
-        ))
-    db.session.flush()
+_plans = VisitPlan.__table__
+#: Compare-and-set of one plan's generator state: it moves only from the state it was read in.
+_MOVE_GENERATOR = (
+    update(_plans)
+    .where(_plans.c.id == bindparam("plan_id"), _plans.c.status == "active",
+           _plans.c.generation == bindparam("read_generation"), _plans.c.next_sequence == bindparam("read_sequence"))
+    .values(next_sequence=bindparam("new_sequence"), next_due_on=bindparam("new_due_on"),
+            visits_generated=bindparam("new_generated"), updated_at=bindparam("at"))
+)
+
+
+def extend_plan(plan: VisitPlan, through: date) -> int:
+    """Generate the plan's visits due up to ``through``; return how many were added."""
+    added = extend_plans([plan], through)
     db.session.expire(plan)
-    return len(planned)
+    return added
+
+
+def extend_plans(plans, through: date) -> int:
+    """Generate each plan's visits due up to ``through``; return how many were added.
+
+    ``plans`` are rows of :data:`GENERATOR_COLUMNS` (or plans). Each plan's generator state
+    moves by compare-and-set (same generation and sequence as read) and only the plans that
+    moved get visits, so a request and the scheduler, or two schedulers, never add the same
+    visits. A batch costs one executemany of the move and one of the visits, whatever its
+    size: no per-plan statements, no ORM objects.
+    """
+    db.session.flush()  # a plan changed in this session is compared as it now stands
+    zone, at = _zone(), utcnow()
+    moves, visits = [], {}
+    for plan in plans:
+        if plan.status != "active" or plan.next_due_on is None or plan.next_due_on > through:
+            continue
+        remaining = None if plan.planned_count is None else plan.planned_count - plan.visits_generated
+        planned, next_due = cadences.visits_through(
+            next_sequence=plan.next_sequence, next_due_on=plan.next_due_on, cadence_days=plan.cadence_days,
+            through=through, ends_on=plan.ends_on, remaining=remaining,
+        )
+        moves.append({"plan_id": plan.id, "read_generation": plan.generation, "read_sequence": plan.next_sequence,
+                      "new_sequence": plan.next_sequence + len(planned), "new_due_on": next_due,
+                      "new_generated": plan.visits_generated + len(planned), "at": at})
+        visits[plan.id] = []
+        for item in planned:
+            start, end = cadences.local_day_bounds(item.due_on, plan.window_days, zone)
+            visits[plan.id].append({
+                "id": uuid.uuid4(), "plan_id": plan.id, "case_id": plan.case_id,
+                "organization_id": plan.organization_id, "assignee_id": plan.assignee_id, "kind": plan.kind,
+                "generation": plan.generation, "sequence": item.sequence, "rescheduled_from_id": None,
+                "due_on": item.due_on, "window_start": start, "window_end": end, "status": "planned",
+                "reminded_at": None, "escalated_at": None, "created_at": at, "updated_at": at,
+            })
+    if not moves:
+        return 0
+    rows = [visit for plan_id in _move_generators(moves) for visit in visits[plan_id]]
+    if rows:
+        db.session.execute(insert(Visit.__table__), rows)
+    return len(rows)
+
+
+def _move_generators(moves: list[dict]) -> list:
+    """Apply the compare-and-set moves; return the ids of the plans that moved.
+
+    All at once as an executemany inside a savepoint: each statement matches at most one
+    row (by primary key), so a row count equal to the number of moves means every plan
+    moved. Anything less (a plan changed since it was read) undoes the savepoint and moves
+    the plans one at a time, keeping those whose move returns their id.
+    """
+    if len(moves) > 1:
+        savepoint = db.session.begin_nested()
+        if db.session.execute(_MOVE_GENERATOR, moves).rowcount == len(moves):
+            savepoint.commit()
+            return [move["plan_id"] for move in moves]
+        savepoint.rollback()
+    one = _MOVE_GENERATOR.returning(_plans.c.id)
+    return [move["plan_id"] for move in moves if db.session.execute(one, move).first() is not None]
 
 
 def _lock(plan: VisitPlan) -> VisitPlan:

@@ -141,3 +141,35 @@ def test_reassignment_moves_future_visits(client):
     owners = {v.assignee_id for v in db.session.scalars(select(Visit).where(Visit.plan_id == plan.id))}
     assert owners == {other_mentor.id}
     assert client.get("/api/v1/visits?assignee=me", headers=bearer(centre.mentor)).get_json()["total"] == 0
+
+
+def test_a_plan_changed_since_it_was_read_gets_no_visits_from_a_stale_batch(app):
+    from sqlalchemy import update
+
+    from caseflow.visits import services
+    from caseflow.visits.models import VisitPlan
+
+    centre = make_centre()
+    kept, changed = (make_plan(centre, make_case_at(centre)) for _ in range(2))
+    read = db.session.execute(select(*services.GENERATOR_COLUMNS)
+                              .where(VisitPlan.id.in_([kept.id, changed.id]))).all()
+    # Re-planned by someone else after the batch was read: its generator state moved on.
+    db.session.execute(update(VisitPlan).where(VisitPlan.id == changed.id)
+                       .values(generation=VisitPlan.generation + 1, next_sequence=1))
+    through = MONDAY_DATE + timedelta(days=42)
+    with frozen_time(MONDAY):
+        assert services.extend_plans(read, through) == 2  # 6 and 13 April, for the kept plan only
+        db.session.commit()
+        assert services.extend_plans(read, through) == 0  # the same stale batch again: nothing
+        db.session.commit()
+
+    def dates(plan):
+        return [v.due_on.isoformat() for v in db.session.scalars(
+            select(Visit).where(Visit.plan_id == plan.id).order_by(Visit.due_on))]
+
+    assert dates(kept) == ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30",
+                           "2026-04-06", "2026-04-13"]
+    assert dates(changed) == dates(kept)[:5]
+    db.session.expire_all()
+    assert (kept.next_sequence, kept.next_due_on, kept.visits_generated) == (8, date(2026, 4, 20), 7)
+    assert (changed.generation, changed.next_sequence, changed.next_due_on) == (2, 1, date(2026, 4, 6))
