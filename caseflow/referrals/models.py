@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Uuid, event, inspect
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Uuid, event, inspect, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.core.clock import utcnow
@@ -94,9 +94,13 @@ class Referral(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
         CheckConstraint(_in("sector", RECEIVING_SECTORS), name="sector"),
         CheckConstraint("mandatory_report = false OR mandatory_report_basis IS NOT NULL",
                         name="mandatory_report_has_basis"),
-        Index("ix_referrals_from_org_next_due", "from_organization_id", "next_due_at"),
+        # Referrals with a running clock only (the others have no next_due_at), in due
+        # order: the overdue view's pages and count, by centre and nationally (0007).
+        Index("ix_referrals_open_from_org_due", "from_organization_id", "next_due_at", "id",
+              postgresql_where=text("next_due_at IS NOT NULL"), sqlite_where=text("next_due_at IS NOT NULL")),
+        Index("ix_referrals_open_due", "next_due_at", "id",
+              postgresql_where=text("next_due_at IS NOT NULL"), sqlite_where=text("next_due_at IS NOT NULL")),
         Index("ix_referrals_to_org_status", "to_organization_id", "status"),
-        Index("ix_referrals_next_due", "next_due_at"),
         Index("ix_referrals_sent_sector_service", "sent_at", "sector", "service_type"),
         Index("ix_referrals_from_org_sent", "from_organization_id", "sent_at"),
     )
