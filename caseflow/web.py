@@ -12,14 +12,14 @@ from werkzeug.exceptions import HTTPException
 
 from caseflow.core.auth_required import is_public
 from caseflow.core.errors import Forbidden, Unauthorized, error_payload
+from caseflow.core.read_transactions import SAFE_METHODS, begin_sqlite, end_read_phase, start_request
 from caseflow.extensions import api, babel, db, login_manager, migrate
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 #: Failures of the database itself, not of the request: answered 503, retried by the client.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError)
 REQUEST_STATE = (
     "_login_user", "caseflow_auth_method", "caseflow_auth_token", "caseflow_data_keys",
-    "caseflow_unaudited_reads", "caseflow_keep_changes", "caseflow_system_actor",
+    "caseflow_unaudited_reads", "caseflow_keep_changes", "caseflow_system_actor", "caseflow_read_phase",
 )
 
 
@@ -56,7 +56,7 @@ def _configure_engine(engine) -> None:
 
     @event.listens_for(engine, "connect")
     def _sqlite_connect(dbapi_connection, _record):
-        # Let SQLAlchemy, not the driver, open transactions, so each can BEGIN IMMEDIATE.
+        # Let SQLAlchemy, not the driver, open transactions, so writes can BEGIN IMMEDIATE.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -68,11 +68,10 @@ def _configure_engine(engine) -> None:
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _sqlite_begin(connection):
-        # A write lock from the start: the audit chain reads its last link and appends in
-        # one transaction, which a deferred SQLite transaction could not upgrade safely.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writes take the write lock from the start (the audit chain reads its last link and
+    # appends in one transaction, which a deferred transaction could not upgrade safely);
+    # read requests read from a snapshot beside them.
+    event.listen(engine, "begin", begin_sqlite)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -128,6 +127,7 @@ def register_request_hooks(app: Flask) -> None:
         # even where an application context is shared (tests, CLI-driven requests).
         for key in REQUEST_STATE:
             g.pop(key, None)
+        start_request()
         refresh_locale()
         view = app.view_functions.get(request.endpoint)
         if view is None or is_public(view) or request.endpoint.startswith("api-docs."):
@@ -145,11 +145,14 @@ def register_request_hooks(app: Flask) -> None:
         """The request is the transaction: commit on success, roll back on error.
 
         Audit entries for reads survive a rollback (see caseflow.audit.services) and are
-        committed on their own, so a failed request never hides a read.
+        committed on their own, so a failed request never hides a read. A read request's
+        entries are appended after its snapshot closes (caseflow.core.read_transactions).
         """
         from caseflow.audit.services import has_pending
 
         try:
+            if g.get("caseflow_read_phase"):
+                end_read_phase(db.session())
             if response.status_code < 400 or g.pop("caseflow_keep_changes", False):
                 db.session.commit()
             else:
@@ -168,6 +171,7 @@ def register_request_hooks(app: Flask) -> None:
     def discard_on_exception(exc):
         if exc is not None:
             db.session.rollback()
+        g.pop("caseflow_read_phase", None)
 
 
 def _security_headers(response):

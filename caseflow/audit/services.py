@@ -3,7 +3,8 @@
 Services call :func:`record` for writes; the encryption layer calls :func:`note_read` on
 every decryption. Entries wait on the session and are chained and inserted in the same
 transaction as the change they describe, right before it commits, under a lock (a
-PostgreSQL advisory lock; SQLite transactions begin IMMEDIATE) so the chain never forks.
+PostgreSQL advisory lock; on SQLite a write transaction begins IMMEDIATE, see
+caseflow.core.read_transactions) so the chain never forks.
 If a transaction rolls back, its write entries go with it but its reads are kept: data
 that was decrypted stays on record even when the request then failed.
 """
@@ -26,6 +27,8 @@ from caseflow.crypto.keys import keyring
 from caseflow.extensions import db
 
 GENESIS = "0" * 64
+#: Where a session keeps the entries waiting for its commit.
+AUDIT_INFO_KEY = "caseflow_audit"
 AUDIT_LOCK_ID = 0x0CA5EF10
 
 
@@ -36,7 +39,7 @@ class _Pending:
 
 
 def _pending(session: Session) -> _Pending:
-    return session.info.setdefault("caseflow_audit", _Pending())
+    return session.info.setdefault(AUDIT_INFO_KEY, _Pending())
 
 
 def _actor() -> dict:
@@ -102,7 +105,7 @@ def _survivor_id(instance):
 
 
 def has_pending(session: Session) -> bool:
-    pending = session.info.get("caseflow_audit")
+    pending = session.info.get(AUDIT_INFO_KEY)
     return bool(pending and (pending.writes or pending.reads))
 
 
@@ -118,7 +121,7 @@ def _lock(session: Session) -> None:
 
 
 def _write_pending(session: Session) -> None:
-    pending = session.info.get("caseflow_audit")
+    pending = session.info.get(AUDIT_INFO_KEY)
     if not pending or not (pending.writes or pending.reads):
         return
     actor = _actor()
@@ -129,7 +132,7 @@ def _write_pending(session: Session) -> None:
             "entity_id": str(entity_id), "case_id": case_id, "survivor_id": survivor_id,
             "fields": sorted(names), "detail": None, "request_id": _request_id(),
         })
-    session.info["caseflow_audit"] = _Pending()
+    session.info[AUDIT_INFO_KEY] = _Pending()
     _lock(session)
     prev = session.execute(
         select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
@@ -149,7 +152,7 @@ def _before_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    pending = session.info.get("caseflow_audit")
+    pending = session.info.get(AUDIT_INFO_KEY)
     if pending:
         pending.writes.clear()
 
