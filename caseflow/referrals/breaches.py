@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterator
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, func, or_, select
 
 from caseflow.cases.models import Case
 from caseflow.directory.models import Organization
@@ -84,7 +84,8 @@ def _in_view(national: bool) -> list:
 
 @functools.cache
 def _count_statement(national: bool):
-    bounded = select(_referrals.c.id).where(*_in_view(national)).limit(bindparam("count_limit")).subquery()
+    bounded = select(_referrals.c.id).where(*_in_view(national)).limit(
+        bindparam("count_limit", type_=Integer, literal_execute=True)).subquery()
     return select(func.count()).select_from(bounded)
 
 
@@ -98,9 +99,15 @@ def _page_statement(national: bool, paging: str):
         after_due, after_id = bindparam("after_due"), bindparam("after_id")
         conditions += [due >= after_due, or_(due > after_due, and_(due == after_due, referral_id > after_id))]
     total = _count_statement(national).scalar_subquery().label("total")
-    statement = (listing_statement().add_columns(total).where(*conditions).order_by(due, referral_id)
-                 .limit(bindparam("limit")))
-    return statement.offset(bindparam("offset")) if paging == "offset" else statement
+    # The limits are written into the SQL: a prepared statement's generic plan then knows
+    # it reads a page, not a tenth of the table, and PostgreSQL keeps it instead of
+    # planning every run (planning the joins cost more than running them).
+    page = (listing_statement().add_columns(total).where(*conditions).order_by(due, referral_id)
+            .limit(bindparam("limit", type_=Integer, literal_execute=True)))
+    if paging == "offset":
+        page = page.offset(bindparam("offset"))
+    page = page.subquery("page")
+    return with_clocks(page, page.c.next_due_at, page.c.id)
 
 
 def _scope_params(centre_id: uuid.UUID | None, now: datetime, within: timedelta) -> dict:
@@ -128,8 +135,8 @@ def overdue_page(centre_id: uuid.UUID | None, now: datetime, within: timedelta =
 
     ``cursor`` (from the previous page's ``next_cursor``) continues after that referral:
     keyset paging, one index range read whatever the depth. ``page`` pages by offset.
-    Two statements whatever ``per_page``: the page with its total, and the page's clocks
-    (a third, the count alone, only for a page past the end).
+    One statement whatever ``per_page``: the page with its clocks and its total (and the
+    count alone for a page past the end).
     """
     from caseflow.referrals.schemas import referral_items
 
@@ -143,17 +150,18 @@ def overdue_page(centre_id: uuid.UUID | None, now: datetime, within: timedelta =
         params["offset"] = (page - 1) * per_page
     rows = db.session.execute(_page_statement(centre_id is None, paging), params).all()
     total, exact = _bounded(rows[0].total) if rows else overdue_total(centre_id, now, within)
-    last = rows[-1] if len(rows) == per_page else None
-    return {"items": referral_items(rows, now), "total": total, "total_exact": exact, "page": page,
-            "per_page": per_page,
+    items = referral_items(rows, now)
+    last = rows[-1] if len(items) == per_page else None
+    return {"items": items, "total": total, "total_exact": exact, "page": page, "per_page": per_page,
             "next_cursor": encode_cursor(last.next_due_at, last.id) if last is not None else None}
 
 
 @functools.cache
 def listing_statement():
     """The columns a referral's list entry shows, joined in one statement (no entities: a
-    page is built straight from rows by :func:`schemas.referral_items`). Built once:
-    statements are immutable, and building the aliases anew cost more than the query."""
+    page is built straight from rows by :func:`schemas.referral_items`, after
+    :func:`with_clocks`). Built once: statements are immutable, and building the aliases
+    anew cost more than the query."""
     referral, case = _referrals.c, Case.__table__.c
     sender, receiver = Organization.__table__.alias("sender"), Organization.__table__.alias("receiver")
     rule = DeadlineRule.__table__.alias("rule")
@@ -178,27 +186,30 @@ def listing_statement():
     )
 
 
-def _rule_columns(rule) -> list:
-    return [rule.c[name].label("rule_" + name)
+def _rule_columns(rule, prefix: str = "rule_") -> list:
+    return [rule.c[name].label(prefix + name)
             for name in ("id", "code", "label", "anchor", "milestone", "hours", "source")]
 
 
-def clocks_of(referral_ids: list[uuid.UUID]) -> list:
-    """The clocks of these referrals with their rules, in each referral's clock order."""
-    if not referral_ids:
-        return []
-    return db.session.execute(_clocks_statement(), {"ids": referral_ids}).all()
+#: The clock columns :func:`with_clocks` appends to a referral's, in this order.
+CLOCK_COLUMNS = 6 + 7  # the clock's, then its rule's
 
 
-@functools.cache
-def _clocks_statement():
-    clock, rule = ReferralClock.__table__, DeadlineRule.__table__.alias("rule")
+def with_clocks(referrals, *order):
+    """``referrals`` (a subquery of :func:`listing_statement`'s columns, maybe more after
+    them) with their clocks and the clocks' rules: one row per clock (one with null clock
+    columns for a referral without any), ordered by ``order`` and then each referral's
+    clock order. The clock columns come last (:data:`CLOCK_COLUMNS` of them)."""
+    clock, rule = ReferralClock.__table__, DeadlineRule.__table__.alias("clock_rule")
     return (
-        select(clock.c.referral_id, clock.c.id, clock.c.milestone, clock.c.starts_at, clock.c.due_at,
-               clock.c.met_at, clock.c.stopped_at, *_rule_columns(rule))
-        .join(rule, rule.c.id == clock.c.rule_id)
-        .where(clock.c.referral_id.in_(bindparam("ids", expanding=True)))
-        .order_by(clock.c.due_at, clock.c.milestone, clock.c.id)
+        select(referrals, clock.c.id.label("clock_id"), clock.c.milestone.label("clock_milestone"),
+               clock.c.starts_at.label("clock_starts_at"), clock.c.due_at.label("clock_due_at"),
+               clock.c.met_at.label("clock_met_at"), clock.c.stopped_at.label("clock_stopped_at"),
+               *_rule_columns(rule, "clock_rule_"))
+        .select_from(referrals)
+        .outerjoin(clock, clock.c.referral_id == referrals.c.id)
+        .outerjoin(rule, rule.c.id == clock.c.rule_id)
+        .order_by(*order, clock.c.due_at, clock.c.milestone, clock.c.id)
     )
 
 

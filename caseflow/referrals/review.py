@@ -75,7 +75,7 @@ class ReportSchema(ma.Schema):
 
 
 @blp.get("/supervision/overdue")
-@blp.arguments(OverdueQuery, location="query")
+@blp.arguments(OverdueQuery(), location="query")
 @blp.response(200, OverduePage)
 def overdue(args):
     """Referrals of the supervisor's centre (every centre for a national supervisor) whose

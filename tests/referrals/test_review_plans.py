@@ -50,8 +50,10 @@ def test_the_overdue_view_reads_its_partial_indexes_in_order(centre):
             breaches.overdue_total(centre_id, NOW)
         for plan in _plans(seen):
             assert f"INDEX {index}" in plan, plan
-            assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
             assert "SCAN referrals" not in plan, plan
+            # The page is read in the index's order; only its own rows (with their clocks)
+            # are sorted afterwards.
+            assert "TEMP B-TREE" not in plan.split(" / SCAN page")[0], plan
         assert f"COVERING INDEX {index}" in _plans(seen)[-1]  # the count reads the index alone
 
 
