@@ -29,6 +29,13 @@ def _minutes_ago(minutes: int) -> str:
     return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat()
 
 
+def _last_days(days: int) -> str:
+    from datetime import date, timedelta
+
+    today = date.today()
+    return f"from={today - timedelta(days=days - 1)}&to={today}"
+
+
 #: Mixed traffic of the real roles: which role each client thread plays, in turn.
 #: Mentors log visits once visits exist: add their operations to ``_role_requests``.
 MIXED_ROLES = ("caseworker", "caseworker", "supervisor", "caseworker")
@@ -79,6 +86,14 @@ class Scenario:
             dni = document_number(rng.randrange(self.size))
             shown = rng.choice([dni, f"{dni[:2]}.{dni[2:5]}.{dni[5:]}", f"{dni[:2]} {dni[2:5]} {dni[5:]}"])
             return [("GET", f"/api/v1/survivors?document_type=DNI&document_number={shown.replace(' ', '%20')}", None)]
+        if self.name == "supervision_overdue":  # the supervisor's first page (the token says whose)
+            return [("GET", "/api/v1/supervision/overdue", None)]
+        if self.name == "supervision_overdue_50":
+            return [("GET", "/api/v1/supervision/overdue?per_page=50", None)]
+        if self.name == "referral_report_year":
+            return [("GET", f"/api/v1/reports/referral-timelines?{_last_days(365)}", None)]
+        if self.name == "referral_report":  # the default period: the last 30 days
+            return [("GET", "/api/v1/reports/referral-timelines", None)]
         if self.name == "create_survivor_case":
             return [("POST", "/api/v1/survivors", {
                 "given_names": "Bench Sintética", "family_names": f"Carga {rng.randrange(10**6)}",

@@ -1,219 +1,307 @@
-"""Referral review at scale: `GET /supervision/overdue` and `GET /reports/referral-timelines`
-for one centre and for a national supervisor, p50/p95, against a bare indexed read.
+"""Referral review at scale over HTTP: `GET /supervision/overdue` and `GET
+/reports/referral-timelines` for one centre's supervisor and for a national supervisor,
+against the Foundation's bare indexed read.
 
-The issue's scale is 100,000 cases, 300,000 referrals and 1,000,000 transition events
-(`--size 100000`); the default is small so the script runs in seconds. Each case gets three
-referrals and each referral about 3.3 events (requested, then accepted / in progress /
-completed or rejected). Requests go through the full application in process (auth, policy,
-serialisation, unit of work); the baseline is one `SELECT` of a case by primary key on the
-same database, so the ratio cancels out this machine's speed.
+    python -m bench.referral_reports --db sqlite --size 100000 [--runs 5 --duration 5]
+    python -m bench.referral_reports --db postgresql --size 100000
 
-    .venv/bin/python -m bench.referral_reports --db sqlite --size 2000
-    .venv/bin/python -m bench.referral_reports --db postgresql --size 100000
+The database holds ``--size`` cases over four centres (encrypted survivors, as in the
+Foundation benchmark), three referrals per case with their deadline clocks and one event per
+step (``--size 100000``: 300,000 referrals and about 1,000,000 events; the data's shape is
+described in bench/referral_data.py and printed with the results). It is generated once and
+reused while the generator, the size and the database are unchanged and it is younger than
+``--max-age-hours`` (the data is laid out relative to the moment it was generated); migrations
+are applied to a reused database.
+
+Like bench/http_foundation.py: caseflow (2 gunicorn workers) and the baseline
+(bench/bare_app.py, one indexed SELECT by primary key) are served the same way, one at a
+time, and loaded from a separate process (bench/loadgen.py: 4 keep-alive clients); every
+scenario runs ``--runs`` times interleaved with the baseline; medians of the runs are
+reported with p95 / bare p95.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
-import statistics
+import json
 import time
-import uuid
 from datetime import timedelta
+from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from bench import common
 
-from bench.common import BENCH_SECRET, keyring_file, machine, reset_database, write_result
+BENCHMARK = True
+DB_NAME = "caseflow_bench_referrals"
+#: Bump when the generated data changes, so a cached database is not reused.
+GENERATOR_VERSION = 3
+CENTRES = 4
+NATIONAL_CODE = "BENCH-NACIONAL"
+PASSWORD = "bench-password-0001"
+SUPERVISORS = {"centre": "bench-supervisor", "national": "bench-national"}
+#: (result name, loadgen scenario, which supervisor)
+SCENARIOS = (
+    ("overdue_centre", "supervision_overdue", "centre"),
+    ("overdue_national", "supervision_overdue", "national"),
+    ("overdue_50_centre", "supervision_overdue_50", "centre"),
+    ("overdue_50_national", "supervision_overdue_50", "national"),
+    ("report_year_centre", "referral_report_year", "centre"),
+    ("report_year_national", "referral_report_year", "national"),
+    ("report_month_centre", "referral_report", "centre"),
+    ("report_month_national", "referral_report", "national"),
+)
+CASEFLOW_PORT, BARE_PORT = 5611, 5612
 
-SERVICES = [("health", "hiv_pep"), ("health", "medical_care"), ("justice", "protective_measures"),
-            ("police", "complaint"), ("social", "shelter")]
+
+def _meta_path(kind: str) -> Path:
+    return common.WORK / f"referrals-{kind}.json"
 
 
-def _app(url: str):
+def _ids_path(kind: str, size: int) -> Path:
+    return common.WORK / f"ids-referrals-{kind}-{size}.json"
+
+
+def _sqlalchemy_url(kind: str) -> str:
+    url = common.database_url(kind, DB_NAME)
+    return url.replace("postgresql://", "postgresql+psycopg://", 1) if kind == "postgresql" else url
+
+
+def _app(kind: str):
     from caseflow import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "CASEFLOW_KEYRING_FILE": str(keyring_file()),
-                       "SECRET_KEY": BENCH_SECRET, "CASEFLOW_NATIONAL_ORGANIZATIONS": ("BENCH-NACIONAL",)})
+    return create_app({"SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(kind), "CASEFLOW_KEYRING": None,
+                       "CASEFLOW_KEYRING_FILE": str(common.keyring_file()), "SECRET_KEY": common.BENCH_SECRET,
+                       "CASEFLOW_NATIONAL_ORGANIZATIONS": (NATIONAL_CODE,)})
 
 
-def _referrals(case_rows, organizations, rules, now, rng):
-    """Referral, clock and event rows for the given cases (Core inserts, no services)."""
-    referrals, clocks, events = [], [], []
-    for case_id, survivor_id, centre_id in case_rows:
-        for _ in range(3):
-            sector, service = rng.choice(SERVICES)
-            referral_id, sent = uuid.uuid4(), now - timedelta(hours=rng.randrange(24 * 365))
-            fate = rng.random()
-            accepted = sent + timedelta(hours=rng.uniform(0.5, 60)) if fate > 0.15 else None
-            completed = accepted + timedelta(hours=rng.uniform(1, 90)) if accepted and fate > 0.35 else None
-            rule = rules.get(service) or rules["acknowledge_high"]
-            due = sent + timedelta(hours=rule[1])
-            status = "completed" if completed else "accepted" if accepted else ("rejected" if fate < 0.05 else "requested")
-            running = status in ("requested", "accepted")
-            referrals.append({
-                "id": referral_id, "case_id": case_id, "survivor_id": survivor_id, "from_organization_id": centre_id,
-                "to_organization_id": organizations[sector], "sector": sector, "service_type": service,
-                "priority": "high", "status": status, "sent_at": sent, "mandatory_report": False,
-                "deadline_rule_id": rule[0], "due_at": due, "next_due_at": due if running else None,
-                "accepted_at": accepted, "completed_at": completed,
-                "closed_at": completed or (sent + timedelta(hours=1) if status == "rejected" else None),
-                "created_at": sent, "updated_at": sent})
-            clocks.append({"id": uuid.uuid4(), "referral_id": referral_id, "rule_id": rule[0], "milestone": "completed",
-                           "starts_at": sent, "due_at": due, "met_at": completed,
-                           "stopped_at": sent + timedelta(hours=1) if status == "rejected" else None})
-            steps = [(None, "requested", sent)]
-            if status == "rejected":
-                steps.append(("requested", "rejected", sent + timedelta(hours=1)))
-            if accepted:
-                steps.append(("requested", "accepted", accepted))
-            if completed:
-                steps += [("accepted", "in_progress", accepted + timedelta(minutes=30)),
-                          ("in_progress", "completed", completed)]
-            for before, after, at in steps:
-                events.append({"id": uuid.uuid4(), "referral_id": referral_id, "case_id": case_id,
-                               "survivor_id": survivor_id, "from_status": before, "to_status": after, "at": at,
-                               "organization_id": centre_id if before is None else organizations[sector]})
-    return referrals, clocks, events
+def _cached(kind: str, size: int, max_age_hours: float) -> dict | None:
+    path = _meta_path(kind)
+    if not path.exists():
+        return None
+    meta = json.loads(path.read_text())
+    if (meta.get("size"), meta.get("generator"), meta.get("centres")) != (size, GENERATOR_VERSION, CENTRES):
+        return None
+    if time.time() - meta["generated_epoch"] > max_age_hours * 3600:
+        return None
+    if kind == "sqlite" and not Path(common.database_url(kind, DB_NAME).removeprefix("sqlite:///")).exists():
+        return None
+    if not _ids_path(kind, size).exists():
+        return None
+    try:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(_sqlalchemy_url(kind))
+        with engine.connect() as conn:
+            count = conn.execute(text("SELECT count(*) FROM referrals")).scalar()
+        engine.dispose()
+    except Exception:  # noqa: BLE001 - any failure means: generate afresh
+        return None
+    return meta if count == meta["counts"]["referrals"] else None
 
 
-def prepare(kind: str, size: int, centres: int = 4):
-    from flask_migrate import upgrade
+def _settle(kind: str, engine) -> None:
+    """PostgreSQL: what autovacuum does to a table after a bulk load, which this machine's
+    server (autovacuum off) would never do: statistics for the planner and the visibility
+    map that lets a count read only an index. SQLite runs without statistics, as deployed."""
+    if kind != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM (ANALYZE)")
 
-    from bench.generate import generate
-    from caseflow.cases.models import Case
-    from caseflow.core.acting import acting_as
+
+def _view_now(session) -> dict:
+    """The supervisors' overdue view as the run starts (the data ages from its generation):
+    referrals past due and due within 24 hours, for the measured centre and for all."""
+    from sqlalchemy import func, select
+
     from caseflow.core.clock import utcnow
-    from caseflow.directory.services import create_organization, create_user
-    from caseflow.extensions import db
-    from caseflow.referrals.models import DeadlineRule, Referral, ReferralClock, ReferralEvent
+    from caseflow.directory.models import Organization
+    from caseflow.referrals.models import Referral
 
-    app = _app(reset_database(kind, "caseflow_bench_referrals"))
-    rng = random.Random(2026)
+    now = utcnow()
+    centre = session.scalar(select(Organization.id).where(Organization.code == "BENCH-CEM-0"))
+    view = {}
+    for who, scope in (("centre", [Referral.from_organization_id == centre]), ("national", [])):
+        view[who] = {
+            "overdue": session.scalar(select(func.count()).where(*scope, Referral.next_due_at < now)),
+            "due_within_24h": session.scalar(select(func.count()).where(
+                *scope, Referral.next_due_at >= now, Referral.next_due_at < now + timedelta(hours=24))),
+        }
+    view["at"] = now.isoformat(timespec="seconds")
+    return view
+
+
+def prepare(kind: str, size: int, max_age_hours: float = 6.0, regenerate: bool = False) -> dict:
+    """The database of ``size`` cases and their referrals, generated or reused; returns its
+    description (counts, shape, generation time)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    meta = None if regenerate else _cached(kind, size, max_age_hours)
+    if meta is not None:
+        app = _app(kind)
+        with app.app_context():
+            upgrade()  # a reused database gets migrations added since
+            from caseflow.extensions import db
+
+            db.session.commit()
+            _settle(kind, db.engine)
+            meta["view"] = _view_now(db.session)
+            db.session.remove()
+            db.engine.dispose()
+        print(f"reusing the {kind} database generated {meta['generated_at']}", flush=True)
+        meta["reused"] = True
+        return meta
+    _meta_path(kind).unlink(missing_ok=True)
+    common.reset_database(kind, DB_NAME)
+    app = _app(kind)
+    started = time.perf_counter()
     with app.app_context():
+        from bench.generate import generate, sample_case_ids
+        from bench.referral_data import SECTORS, SERVICES, generate_referrals
+        from caseflow.core.acting import acting_as
+        from caseflow.core.clock import utcnow
+        from caseflow.directory.services import create_organization, create_user
+        from caseflow.extensions import db
+
         upgrade()
         with acting_as(None):
-            centre_orgs = [create_organization(code=f"BENCH-CEM-{n}", name=f"CEM {n}", sector="cem") for n in range(centres)]
-            receivers = {sector: create_organization(code=f"BENCH-{sector.upper()}", name=sector, sector=sector,
-                                                     service_types=[s for sec, s in SERVICES if sec == sector]).id
-                         for sector in {s for s, _ in SERVICES}}
-            national = create_organization(code="BENCH-NACIONAL", name="Nacional", sector="cem")
-            users = {"centre": create_user(username="bench-supervisor", password="bench-password-0001",
-                                           role="supervisor", organization_id=centre_orgs[0].id),
-                     "national": create_user(username="bench-national", password="bench-password-0001",
-                                             role="supervisor", organization_id=national.id)}
-            worker = create_user(username="bench-worker", password="bench-password-0001", role="caseworker",
-                                 organization_id=centre_orgs[0].id, discipline="admission")
+            centres = [create_organization(code=f"BENCH-CEM-{n}", name=f"CEM {n}", sector="cem")
+                       for n in range(CENTRES)]
+            receivers = {
+                sector: [create_organization(
+                    code=f"BENCH-{sector.upper()}-{n}", name=f"{sector} {n}", sector=sector,
+                    service_types=[s for sec, s, _ in SERVICES if sec == sector]).id for n in range(2)]
+                for sector in SECTORS}
+            national = create_organization(code=NATIONAL_CODE, name="Nacional", sector="cem")
+            create_user(username=SUPERVISORS["centre"], password=PASSWORD, role="supervisor",
+                        organization_id=centres[0].id)
+            create_user(username=SUPERVISORS["national"], password=PASSWORD, role="supervisor",
+                        organization_id=national.id)
+            workers = {org.id: create_user(username=f"bench-worker-{n}", password=PASSWORD, role="caseworker",
+                                           organization_id=org.id, discipline="admission").id
+                       for n, org in enumerate(centres)}
             db.session.commit()
-        for n, org in enumerate(centre_orgs):
-            generate(org.id, worker.id, size // centres, start=n * (size // centres))
-        rules = {r.service_type or r.code: (r.id, r.hours) for r in db.session.scalars(select(DeadlineRule))}
-        now, last = utcnow(), None
-        while True:
-            statement = select(Case.id, Case.survivor_id, Case.organization_id).order_by(Case.id).limit(2000)
-            if last is not None:
-                statement = statement.where(Case.id > last)
-            rows = db.session.execute(statement).all()
-            if not rows:
-                break
-            last = rows[-1][0]
-            referrals, clocks, events = _referrals(rows, receivers, rules, now, rng)
-            db.session.execute(insert(Referral), referrals)
-            db.session.execute(insert(ReferralClock), clocks)
-            db.session.execute(insert(ReferralEvent), events)
-            db.session.commit()
-        if kind == "postgresql":
-            db.session.execute(text("ANALYZE"))
-            db.session.commit()
-        counts = {name: db.session.scalar(text(f"SELECT count(*) FROM {name}"))
-                  for name in ("cases", "referrals", "referral_events")}
-        user_ids = {k: v.id for k, v in users.items()}
-        case_id = db.session.scalar(select(Case.id).limit(1))
-    return app, user_ids, case_id, counts
-
-
-def _time(call, rounds: int) -> dict:
-    call()  # warm caches and the connection pool
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return {"p50_ms": round(statistics.median(samples), 2),
-            "p95_ms": round(samples[min(len(samples) - 1, int(0.95 * len(samples)))], 2), "rounds": rounds}
-
-
-def run(kind: str, size: int, rounds: int) -> dict:
-    from caseflow.auth.services import issue_token
-    from caseflow.cases.models import Case
-    from caseflow.directory.models import User
-    from caseflow.extensions import db
-
-    app, user_ids, case_id, counts = prepare(kind, size)
-    results = {}
-    with app.app_context():
-        headers = {}
-        for name, user_id in user_ids.items():
-            raw, _ = issue_token(db.session.get(User, user_id), "bearer", timedelta(hours=2))
-            headers[name] = {"Authorization": f"Bearer {raw}"}
+        per_centre = size // CENTRES
+        for n, org in enumerate(centres):
+            generate(org.id, workers[org.id], per_centre, start=n * per_centre)
+        survivors_done = time.perf_counter()
+        print(f"generated {size} survivors and cases in {survivors_done - started:.0f} s", flush=True)
+        now = utcnow()
+        shape = generate_referrals(db.session, [org.id for org in centres], receivers, workers, now)
+        print(f"generated {shape['referrals']} referrals, {shape['events']} events in "
+              f"{time.perf_counter() - survivors_done:.0f} s", flush=True)
         db.session.commit()
-        client = app.test_client()
-        from datetime import date
+        _settle(kind, db.engine)
+        counts = {name: db.session.scalar(text(f"SELECT count(*) FROM {name}"))
+                  for name in ("cases", "referrals", "referral_clocks", "referral_events")}
+        centre_id = centres[0].id
+        from caseflow.referrals.models import Referral
+        from sqlalchemy import func, select
 
-        today = date.today()
-        period = f"from={today - timedelta(days=366)}&to={today}"
+        centre_shape = {
+            "referrals": db.session.scalar(select(func.count()).where(Referral.from_organization_id == centre_id)),
+            "overdue": db.session.scalar(select(func.count()).where(
+                Referral.from_organization_id == centre_id, Referral.next_due_at < now)),
+            "due_within_24h": db.session.scalar(select(func.count()).where(
+                Referral.from_organization_id == centre_id, Referral.next_due_at >= now,
+                Referral.next_due_at < now + timedelta(hours=24))),
+        }
+        _ids_path(kind, size).write_text(json.dumps(sample_case_ids()))
+        view = _view_now(db.session)
+        db.session.remove()
+        db.engine.dispose()
+    meta = {"size": size, "generator": GENERATOR_VERSION, "centres": CENTRES, "counts": counts,
+            "shape": dict(sorted(shape.items())), "centre_shape": centre_shape,
+            "generated_at": now.isoformat(timespec="seconds"), "generated_epoch": time.time(),
+            "generation_s": round(time.perf_counter() - started, 1), "reused": False}
+    _meta_path(kind).write_text(json.dumps(meta, indent=2))
+    return {**meta, "view": view}
 
-        def bare():
-            with db.engine.connect() as conn:
-                conn.execute(select(Case.code).where(Case.id == case_id)).one()
 
-        results["bare_sql"] = _time(bare, rounds)
-        # The Foundation's baseline: a bare Flask + SQLAlchemy endpoint doing one indexed read,
-        # called in process like the routes below, so both pay the same request overhead.
-        import os
-
-        os.environ["CASEFLOW_DATABASE_URL"] = str(db.engine.url.render_as_string(hide_password=False))
-        from bench import bare_app
-
-        bare_client = bare_app.app.test_client()
-
-        def bare_http():
-            assert bare_client.get(f"/bare/cases/{case_id}").status_code == 200
-
-        results["bare_read"] = _time(bare_http, rounds)
-        for who in ("centre", "national"):
-            for name, path in (("overdue", "/api/v1/supervision/overdue?per_page=50"),
-                               ("report", f"/api/v1/reports/referral-timelines?{period}")):
-                def call(path=path, who=who):
-                    response = client.get(path, headers=headers[who])
-                    assert response.status_code == 200, response.get_data(as_text=True)
-                results[f"{name}_{who}"] = _time(call, rounds)
-        bare_p95 = results["bare_read"]["p95_ms"] or 0.01
-        for key, value in results.items():
-            value["p95_over_bare"] = round(value["p95_ms"] / bare_p95, 1)
-    return {"benchmark": "referral_reports", "database": kind, "db": kind, "size": size, "counts": counts,
-            "machine": machine(), "results": results,
+def run(kind: str, size: int, runs: int, duration: float, concurrency: int, max_age_hours: float,
+        regenerate: bool, only: tuple[str, ...] = ()) -> dict:
+    meta = prepare(kind, size, max_age_hours, regenerate)
+    scenarios = [s for s in SCENARIOS if not only or s[0] in only]
+    env = common.server_env(common.database_url(kind, DB_NAME))
+    env["CASEFLOW_NATIONAL_ORGANIZATIONS"] = NATIONAL_CODE
+    ids_file = _ids_path(kind, size)
+    samples: dict[str, list] = {name: [] for name in ("bare_read", *(s[0] for s in scenarios))}
+    caseflow = bare = None
+    try:
+        caseflow = common.start_server("caseflow:create_app()", CASEFLOW_PORT, env)
+        tokens = {who: common.token(CASEFLOW_PORT, username, PASSWORD) for who, username in SUPERVISORS.items()}
+        common.stop(caseflow)
+        caseflow = None
+        for round_ in range(runs):
+            # Baseline and caseflow alternate and never run at the same time.
+            bare = common.start_server("bench.bare_app:app", BARE_PORT, env)
+            samples["bare_read"].append(
+                common.load(BARE_PORT, "bare_read", "", ids_file, size, duration, concurrency, round_))
+            common.stop(bare)
+            bare = None
+            caseflow = common.start_server("caseflow:create_app()", CASEFLOW_PORT, env)
+            for name, scenario, who in scenarios:
+                samples[name].append(common.load(CASEFLOW_PORT, scenario, tokens[who], ids_file, size, duration,
+                                                 concurrency, round_))
+            common.stop(caseflow)
+            caseflow = None
+            print(f"round {round_ + 1}/{runs}: " + ", ".join(
+                f"{k} p95={v[-1]['p95_ms']}ms" for k, v in samples.items()), flush=True)
+    finally:
+        for process in (caseflow, bare):
+            if process is not None and process.poll() is None:
+                common.stop(process)
+    summary = {name: common.medians(values) for name, values in samples.items()}
+    bare_p95 = summary["bare_read"]["p95_ms"] or 1
+    ratios = {f"{name}_p95_vs_bare": round(summary[name]["p95_ms"] / bare_p95, 2) for name, _, _ in scenarios}
+    return {"benchmark": "referral_reports_http", "database": kind, "size": size, "runs": runs,
+            "duration_s": duration, "concurrency": concurrency, "workers": 2,
+            "requests": {"overdue": "GET /api/v1/supervision/overdue (the first page: 20 referrals)",
+                         "overdue_50": "GET /api/v1/supervision/overdue?per_page=50",
+                         "report_year": "GET /api/v1/reports/referral-timelines?from=<364 days ago>&to=<today>",
+                         "report_month": "GET /api/v1/reports/referral-timelines (the last 30 days)"},
+            "data": {k: meta[k] for k in ("counts", "shape", "centre_shape", "generated_at", "generation_s", "reused",
+                                          "view")},
+            "summary": summary, "ratios": ratios, "machine": common.machine(),
             "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
 
-BENCHMARK = True
-
-
 def bench_commands(size: int, databases: list[str]) -> list[list[str]]:
-    return [["--db", kind, "--size", str(size)] for kind in databases]
+    full = size >= 100_000
+    return [["--db", kind, "--size", str(size), "--runs", "5" if full else "3", "--duration", "5" if full else "3"]
+            for kind in databases]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--size", type=int, default=400, help="cases (3 referrals each); the issue's scale is 100000")
-    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--size", type=int, default=2000, help="cases (3 referrals each); the target scale is 100000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--max-age-hours", type=float, default=6.0,
+                        help="reuse a generated database younger than this")
+    parser.add_argument("--regenerate", action="store_true", help="generate the data afresh")
+    parser.add_argument("--only", nargs="+", choices=[s[0] for s in SCENARIOS], default=(),
+                        help="measure these scenarios only (saved under instance/bench/, not bench/results/)")
+    parser.add_argument("--prepare-only", action="store_true", help="generate (or check) the data and stop")
     args = parser.parse_args()
-    payload = run(args.db, args.size, args.rounds)
-    path = write_result(f"referrals-{args.db}-{args.size}", payload)
-    for key, value in payload["results"].items():
-        print(f"{key:20s} p50 {value['p50_ms']:8.2f} ms  p95 {value['p95_ms']:8.2f} ms  x{value['p95_over_bare']}")
-    print(f"counts {payload['counts']} -> {path}")
+    if args.prepare_only:
+        meta = prepare(args.db, args.size, args.max_age_hours, args.regenerate)
+        print(json.dumps({k: meta[k] for k in ("counts", "shape", "centre_shape", "generation_s", "view")}, indent=2))
+        return
+    result = run(args.db, args.size, args.runs, args.duration, args.concurrency, args.max_age_hours, args.regenerate,
+                 tuple(args.only))
+    if args.only:  # a partial run is for looking, not for the docs' tables
+        path = common.WORK / f"referrals-{args.db}-{args.size}-partial.json"
+        path.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    else:
+        path = common.write_result(f"referrals-{args.db}-{args.size}", result)
+    for name, value in result["summary"].items():
+        ratio = result["ratios"].get(f"{name}_p95_vs_bare", 1.0)
+        print(f"{name:24s} p50 {value['p50_ms']:8.2f} ms  p95 {value['p95_ms']:8.2f} ms  x{ratio}  "
+              f"errors {value['errors']}")
+    print(f"data {json.dumps(result['data']['shape'])} -> {path.relative_to(common.ROOT)}")
 
 
 if __name__ == "__main__":

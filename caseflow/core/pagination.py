@@ -21,8 +21,9 @@ class PageArgs(ma.Schema):
     )
 
 
-def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
-    """A page of ``item_schema`` items, documented in OpenAPI under ``name``."""
+def page_schema(item_schema: type[ma.Schema], name: str, **extra: ma.fields.Field) -> type[ma.Schema]:
+    """A page of ``item_schema`` items, documented in OpenAPI under ``name``; ``extra``
+    fields are added to the contract's four (a list may say more, never less)."""
     return type(
         name,
         (ma.Schema,),
@@ -31,6 +32,7 @@ def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
             "total": ma.fields.Integer(),
             "page": ma.fields.Integer(),
             "per_page": ma.fields.Integer(),
+            **extra,
         },
     )
 

@@ -16,7 +16,6 @@ from caseflow.extensions import db
 from caseflow.referrals.models import Referral, ReferralClock
 
 PERCENTILES = {"median": 0.5, "p90": 0.9}
-GROUP = ("sector", "service_type")
 CSV_COLUMNS = (
     "sector", "service_type", "count", "accepted", "completed",
     "median_hours_to_acceptance", "p90_hours_to_acceptance",
@@ -44,9 +43,13 @@ def _filters(centre_id: uuid.UUID | None, start: datetime, end: datetime) -> lis
     return conditions
 
 
-def _counts(conditions: list, now: datetime):
-    """Counts and deadline outcomes per group, from the referral's governing clock."""
+def _counts(conditions: list, now: datetime, *extra_columns):
+    """Counts and deadline outcomes per group, from the referral's governing clock (and
+    ``extra_columns``, aggregates over the same rows). Every column read is in the period
+    indexes and the clocks' (referral, rule) index: the database reads indexes, in order."""
     clock = ReferralClock
+    # due_at is never null on a clock: a null one here means no governing clock joined.
+    has_clock = clock.due_at.is_not(None)
     decided = or_(
         clock.met_at.is_not(None),
         and_(clock.stopped_at.is_not(None), Referral.status != "cancelled"),
@@ -56,11 +59,12 @@ def _counts(conditions: list, now: datetime):
     one = literal(1)
     statement = (
         select(
-            Referral.sector, Referral.service_type, func.count(Referral.id).label("count"),
+            Referral.sector, Referral.service_type, func.count().label("count"),
             func.count(Referral.accepted_at).label("accepted"),
             func.count(Referral.completed_at).label("completed"),
-            func.count(case((and_(clock.id.is_not(None), decided), one))).label("with_deadline"),
-            func.count(case((and_(clock.id.is_not(None), within), one))).label("within_deadline"),
+            func.count(case((and_(has_clock, decided), one))).label("with_deadline"),
+            func.count(case((and_(has_clock, within), one))).label("within_deadline"),
+            *extra_columns,
         )
         .select_from(Referral)
         .outerjoin(clock, and_(clock.referral_id == Referral.id, clock.rule_id == Referral.deadline_rule_id))
@@ -70,38 +74,43 @@ def _counts(conditions: list, now: datetime):
     return {(row.sector, row.service_type): row._asdict() for row in db.session.execute(statement)}
 
 
-def _percentiles(conditions: list, reached_column, prefix: str) -> dict:
-    """Median and 90th percentile of hours from sending to ``reached_column`` per group.
+def _percentile_cont_columns() -> list:
+    """PostgreSQL: the four percentiles as aggregates of the counting statement itself.
+    Ordered-set aggregates skip nulls, so each is over the referrals that reached its
+    milestone, exactly as a separate ``WHERE reached IS NOT NULL`` statement would be."""
+    columns = []
+    for reached, prefix in ((Referral.accepted_at, "hours_to_acceptance"), (Referral.completed_at, "hours_to_completion")):
+        hours = hours_between(Referral.sent_at, reached)
+        columns += [func.percentile_cont(p).within_group(hours).label(f"{name}_{prefix}")
+                    for name, p in PERCENTILES.items()]
+    return columns
 
-    PostgreSQL: ``percentile_cont``. SQLite has no percentile function: the same continuous
-    percentile (linear interpolation between the two nearest ranks) is computed in SQL from
-    ``ROW_NUMBER()`` and ``COUNT(*)`` windows over the group.
+
+def _percentiles(conditions: list, reached_column, prefix: str) -> dict:
+    """SQLite: median and 90th percentile of hours from sending to ``reached_column`` per
+    group. SQLite has no percentile function: the same continuous percentile as
+    PostgreSQL's ``percentile_cont`` (linear interpolation between the two nearest ranks) is
+    computed in SQL from ``ROW_NUMBER()`` and ``COUNT(*)`` windows over the group.
     """
     hours = hours_between(Referral.sent_at, reached_column)
     conditions = [*conditions, reached_column.is_not(None)]
-    if _dialect() == "postgresql":
-        columns = [func.percentile_cont(p).within_group(hours).label(f"{name}_{prefix}")
-                   for name, p in PERCENTILES.items()]
-        statement = (select(Referral.sector, Referral.service_type, *columns).where(*conditions)
-                     .group_by(Referral.sector, Referral.service_type))
-    else:
-        ranked = select(
-            Referral.sector, Referral.service_type, hours.label("hours"),
-            func.row_number().over(partition_by=(Referral.sector, Referral.service_type), order_by=hours).label("rn"),
-            func.count().over(partition_by=(Referral.sector, Referral.service_type)).label("n"),
-        ).where(*conditions).subquery()
-        columns = []
-        for name, p in PERCENTILES.items():
-            position = p * (ranked.c.n - 1)  # zero-based, fractional
-            lower = cast(position, Integer)  # floor: positions are never negative
-            fraction = position - lower
-            columns.append(func.sum(case(
-                (ranked.c.rn - 1 == lower, ranked.c.hours * (1 - fraction)),
-                (ranked.c.rn - 1 == lower + 1, ranked.c.hours * fraction),
-                else_=0.0,
-            )).label(f"{name}_{prefix}"))
-        statement = select(ranked.c.sector, ranked.c.service_type, *columns).group_by(
-            ranked.c.sector, ranked.c.service_type)
+    ranked = select(
+        Referral.sector, Referral.service_type, hours.label("hours"),
+        func.row_number().over(partition_by=(Referral.sector, Referral.service_type), order_by=hours).label("rn"),
+        func.count().over(partition_by=(Referral.sector, Referral.service_type)).label("n"),
+    ).where(*conditions).subquery()
+    columns = []
+    for name, p in PERCENTILES.items():
+        position = p * (ranked.c.n - 1)  # zero-based, fractional
+        lower = cast(position, Integer)  # floor: positions are never negative
+        fraction = position - lower
+        columns.append(func.sum(case(
+            (ranked.c.rn - 1 == lower, ranked.c.hours * (1 - fraction)),
+            (ranked.c.rn - 1 == lower + 1, ranked.c.hours * fraction),
+            else_=0.0,
+        )).label(f"{name}_{prefix}"))
+    statement = select(ranked.c.sector, ranked.c.service_type, *columns).group_by(
+        ranked.c.sector, ranked.c.service_type)
     return {(row[0], row[1]): row._asdict() for row in db.session.execute(statement)}
 
 
@@ -112,19 +121,21 @@ def _hours(value) -> float | None:
 def referral_timelines(centre_id: uuid.UUID | None, start: datetime, end: datetime, now: datetime) -> list[dict]:
     """One row per sector and service type for referrals sent in ``[start, end)``."""
     conditions = _filters(centre_id, start, end)
-    counts = _counts(conditions, now)
-    acceptance = _percentiles(conditions, Referral.accepted_at, "hours_to_acceptance")
-    completion = _percentiles(conditions, Referral.completed_at, "hours_to_completion")
+    if _dialect() == "postgresql":  # one statement: counts and percentiles in one pass
+        counts = _counts(conditions, now, *_percentile_cont_columns())
+        extras = ()
+    else:
+        counts = _counts(conditions, now)
+        extras = (_percentiles(conditions, Referral.accepted_at, "hours_to_acceptance"),
+                  _percentiles(conditions, Referral.completed_at, "hours_to_completion"))
     rows = []
     for key in sorted(counts):
         row = counts[key]
-        for extra in (acceptance.get(key, {}), completion.get(key, {})):
-            for name, value in extra.items():
-                if name not in GROUP:
-                    row[name] = _hours(value)
-        for name in PERCENTILES:
-            row.setdefault(f"{name}_hours_to_acceptance", None)
-            row.setdefault(f"{name}_hours_to_completion", None)
+        for extra in extras:
+            row.update(extra.get(key, {}))
+        for name in PERCENTILES:  # None where nothing reached the milestone
+            for prefix in ("hours_to_acceptance", "hours_to_completion"):
+                row[f"{name}_{prefix}"] = _hours(row.get(f"{name}_{prefix}"))
         decided = row["with_deadline"]
         row["share_within_deadline"] = round(row["within_deadline"] / decided, 4) if decided else None
         rows.append(row)

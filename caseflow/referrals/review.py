@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 
 import marshmallow as ma
-from flask import Response, request
+from flask import Response, jsonify, request
 from flask_babel import lazy_gettext
 from flask_smorest import Blueprint
 
@@ -14,13 +14,21 @@ from caseflow.cases.recording import local_zone
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import field_error
 from caseflow.core.fields import choice
-from caseflow.core.pagination import PageArgs, page_schema, paginate
+from caseflow.core.pagination import PageArgs, page_schema
 from caseflow.referrals import breaches, reports
 from caseflow.referrals.schemas import ReferralSchema
 
 blp = Blueprint("review", __name__, url_prefix="/api/v1", description="Supervisor review of referral deadlines")
 
-OverduePage = page_schema(ReferralSchema, "OverdueReferralPage")
+OverduePage = page_schema(
+    ReferralSchema, "OverdueReferralPage",
+    total=ma.fields.Integer(metadata={"description": (
+        f"Referrals in the view, counted up to {breaches.COUNT_LIMIT:,}; see total_exact")}),
+    total_exact=ma.fields.Boolean(metadata={"description": (
+        f"false when more than {breaches.COUNT_LIMIT:,} referrals are in the view: total is then that bound")}),
+    next_cursor=ma.fields.String(allow_none=True, metadata={"description": (
+        "Pass as `cursor` for the next page (null on the last page)")}),
+)
 DEFAULT_REPORT_DAYS = 30
 MAX_REPORT_DAYS = 366 * 3
 
@@ -28,6 +36,13 @@ MAX_REPORT_DAYS = 366 * 3
 class OverdueQuery(PageArgs):
     within_hours = ma.fields.Integer(load_default=24, validate=ma.validate.Range(min=0, max=24 * 14), metadata={
         "description": "Also list referrals whose next deadline falls within this many hours"})
+    cursor = ma.fields.String(validate=ma.validate.Length(max=200), metadata={
+        "description": "The previous page's `next_cursor`: the page after it (instead of `page`)"})
+
+    @ma.validates_schema
+    def _one_way_of_paging(self, data, **_kwargs):
+        if data.get("cursor") is not None and data.get("page", 1) != 1:
+            raise ma.ValidationError(lazy_gettext("Page by cursor or by page number, not both."), "cursor")
 
 
 class ReportQuery(ma.Schema):
@@ -60,14 +75,20 @@ class ReportSchema(ma.Schema):
 
 
 @blp.get("/supervision/overdue")
-@blp.arguments(OverdueQuery, location="query")
+@blp.arguments(OverdueQuery(), location="query")
 @blp.response(200, OverduePage)
 def overdue(args):
     """Referrals of the supervisor's centre (every centre for a national supervisor) whose
-    next deadline has passed or falls within `within_hours` (24 by default), soonest first."""
+    next deadline has passed or falls within `within_hours` (24 by default), soonest first.
+    Follow `next_cursor` with `?cursor=` for the next page (or use `page`)."""
     centre = oversight_centre()
-    statement = breaches.overdue_or_due_soon(centre, utcnow(), timedelta(hours=args["within_hours"]))
-    return paginate(statement, args)
+    try:
+        page = breaches.overdue_page(centre, utcnow(), timedelta(hours=args["within_hours"]),
+                                     per_page=args["per_page"], page=args["page"], cursor=args.get("cursor"))
+    except breaches.BadCursor:
+        raise field_error("cursor", lazy_gettext("Not a cursor given by this list.")) from None
+    # Already in ReferralSchema's shape (breaches.overdue_page): answered as is.
+    return jsonify(page)
 
 
 def _period(args) -> tuple[datetime, datetime]:

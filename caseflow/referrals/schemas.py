@@ -135,6 +135,77 @@ class ReferralSchema(ma.Schema):
         return {"legal_basis": referral.mandatory_report_basis, "survivor_informed": referral.survivor_informed}
 
 
+def _iso(moment):
+    return None if moment is None else moment.isoformat()
+
+
+def _str(value):
+    return None if value is None else str(value)
+
+
+def referral_items(rows, now) -> list[dict]:
+    """List entries built straight from rows of :func:`caseflow.referrals.breaches.with_clocks`
+    (a referral's columns, then one of its clocks): exactly what :class:`ReferralSchema`
+    dumps for these referrals (a test compares them), without loading entities or running a
+    schema per field, which dominated a page of the overdue view. A field added to
+    ``ReferralSchema`` must be added here too.
+
+    Rows are unpacked in the order the statements select (columns between the referral's
+    and the clock's are ignored); a referral's rows are consecutive. An organization's or a
+    rule's entry is built once per page and shared by the items that name it."""
+    from caseflow.referrals.breaches import CLOCK_COLUMNS
+
+    organizations: dict = {}
+    rules: dict = {}
+
+    def organization(id_, code, name, sector):
+        ref = organizations.get(id_)
+        if ref is None:
+            ref = organizations[id_] = {"id": str(id_), "code": code, "name": name, "sector": sector}
+        return ref
+
+    def rule(id_, code, label, anchor, milestone, hours, source):
+        if id_ is None:
+            return None
+        ref = rules.get(id_)
+        if ref is None:
+            ref = rules[id_] = {"id": str(id_), "code": code, "label": label, "anchor": anchor,
+                                "milestone": milestone, "hours": hours, "source": source}
+        return ref
+
+    items = []
+    item = None
+    for row in rows:
+        (id_, case_id, case_code, sector, service_type, priority, status, sent_at, sent_by_id, due_at, next_due_at,
+         accepted_at, completed_at, closed_at, consent_id, mandatory_report, mandatory_report_basis,
+         survivor_informed, *rest) = row
+        if item is None or item["id"] != str(id_):
+            item = {
+                "id": str(id_), "case_id": str(case_id), "case_code": case_code,
+                "from_organization": organization(*rest[0:4]), "to_organization": organization(*rest[4:8]),
+                "sector": sector, "service_type": service_type, "priority": priority, "status": status,
+                "created_at": _iso(sent_at), "sent_by_id": _str(sent_by_id), "due_at": _iso(due_at),
+                "deadline_rule": rule(*rest[8:15]), "next_due_at": _iso(next_due_at),
+                "overdue": next_due_at is not None and next_due_at < now,
+                "accepted_at": _iso(accepted_at), "completed_at": _iso(completed_at), "closed_at": _iso(closed_at),
+                "consent_id": _str(consent_id),
+                "mandatory_report": {"legal_basis": mandatory_report_basis, "survivor_informed": survivor_informed}
+                if mandatory_report else None,
+                "clocks": [],
+            }
+            items.append(item)
+        clock_id, milestone, starts_at, clock_due_at, met_at, stopped_at, *clock_rule = rest[-CLOCK_COLUMNS:]
+        if clock_id is None:
+            continue
+        state = deadlines.state(clock_due_at, met_at=met_at, stopped_at=stopped_at, now=now,
+                                withdrawn=status == "cancelled")
+        item["clocks"].append({
+            "id": str(clock_id), "rule": rule(*clock_rule), "milestone": milestone, "starts_at": _iso(starts_at),
+            "due_at": clock_due_at.isoformat(), "met_at": _iso(met_at), "stopped_at": _iso(stopped_at),
+            "state": state.state, "met": state.met})
+    return items
+
+
 class ReferralEventSchema(ma.Schema):
     id = ma.fields.UUID()
     from_status = ma.fields.String(allow_none=True)
