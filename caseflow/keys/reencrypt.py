@@ -22,7 +22,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, exists, select, text, update
 from sqlalchemy.orm import lazyload
 
 from caseflow.audit.services import record
@@ -168,13 +168,24 @@ def reencrypt_one(survivor_id: uuid.UUID, grace: float = 0.0) -> ReencryptReport
     return report
 
 
-def purge_superseded_keys() -> int:
-    """Destroy data keys no survivor points to any more (replaced by re-encryption)."""
-    referenced = select(Survivor.data_key_id).where(Survivor.data_key_id.is_not(None))
-    orphans = list(db.session.scalars(select(DataKey.id).where(DataKey.id.not_in(referenced))))
-    if orphans:
-        db.session.execute(delete(DataKey).where(DataKey.id.in_(orphans), DataKey.id.not_in(referenced)))
+def purge_superseded_keys(batch: int = 1000) -> int:
+    """Destroy data keys no survivor points to any more (replaced by re-encryption).
+
+    In batches, each its own transaction, and as an anti-join (``NOT EXISTS`` over the
+    index on ``survivors.data_key_id``): after a run over 100,000 survivors there are
+    100,000 keys to destroy, which as one ``NOT IN`` list would be one huge statement and
+    one long write lock. The delete checks again that nobody points to a key.
+    """
+    unreferenced = ~exists().where(Survivor.data_key_id == DataKey.id)
+    purged = 0
+    while True:
+        orphans = list(db.session.scalars(select(DataKey.id).where(unreferenced).order_by(DataKey.id).limit(batch)))
+        if orphans:
+            db.session.execute(delete(DataKey).where(DataKey.id.in_(orphans), unreferenced)
+                               .execution_options(synchronize_session=False))
+        db.session.commit()
         for key_id in orphans:
             forget_data_key(key_id)
-    db.session.commit()
-    return len(orphans)
+        purged += len(orphans)
+        if len(orphans) < batch:
+            return purged

@@ -282,3 +282,19 @@ def test_only_her_transactions_skip_the_wait_for_disk(app, monkeypatch):
     assert seen == [("survivor", "off"), ("survivor", "off"), ("purge", "on")]
     assert db.session.scalar(text("SHOW synchronous_commit")) == "on"
     db.session.rollback()
+
+
+def test_superseded_keys_are_destroyed_in_batches_and_current_ones_kept(app):
+    worker = UserFactory()
+    for _ in range(5):
+        make_survivor(worker)
+    old_keys = set(db.session.scalars(select(DataKey.id)))
+    for survivor_id in list(db.session.scalars(select(Survivor.id))):
+        reencrypt.reencrypt_survivor(survivor_id)
+        db.session.commit()
+    assert reencrypt.purge_superseded_keys(batch=2) == 5
+    current = set(db.session.scalars(select(Survivor.data_key_id)))
+    assert set(db.session.scalars(select(DataKey.id))) == current and not current & old_keys
+    assert reencrypt.purge_superseded_keys(batch=2) == 0
+    result = verify()
+    assert result.ok and result.superseded_data_keys == 0
