@@ -30,8 +30,20 @@ def database_name(size: int) -> str:
 
 
 def _operation(args: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen([common.PYTHON, "-m", "caseflow.cli", *args], env=env, cwd=common.ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # To a file, not a pipe: nobody reads while the command runs, and a full pipe (a long
+    # traceback, say) would stop it mid-run while the load goes on measuring nothing.
+    common.WORK.mkdir(parents=True, exist_ok=True)
+    path = common.WORK / f"key-operation-{args[1]}.log"
+    with open(path, "w") as log:
+        process = subprocess.Popen([common.PYTHON, "-m", "caseflow.cli", *args], env=env, cwd=common.ROOT,
+                                   stdout=log, stderr=subprocess.STDOUT, text=True)
+    process.log_path = path
+    return process
+
+
+def _output(process: subprocess.Popen) -> str:
+    process.wait()
+    return process.log_path.read_text()
 
 
 def _load_while(process, token, ids_file, size, duration, concurrency) -> list[dict]:
@@ -54,10 +66,13 @@ def run(kind: str, size: int, runs: int, duration: float, concurrency: int, with
     server = common.start_server("caseflow:create_app()", 5611, env)
     try:
         token = common.token(5611, USER, PASSWORD)
+        # Unrecorded: a freshly started server on a database nobody has read for a while is
+        # slow at first, and the quiet figure is the one the others are measured against.
+        common.load(5611, "get_case", token, ids_file, size, duration, concurrency, 99)
         quiet = [common.load(5611, "get_case", token, ids_file, size, duration, concurrency, r) for r in range(runs)]
         rotation = _operation(["crypto", "rotate-kek", "--grace", "2", "--batch", str(batch), "--pause", str(pause)], env)
         during_rotation = _load_while(rotation, token, ids_file, size, duration, concurrency)
-        rotation_out = rotation.stdout.read()
+        rotation_out = _output(rotation)
         rate = re.search(r"rewrapped in ([\d.]+)s \((\d+)/s\)", rotation_out)
         result = {
             "quiet": common.medians(quiet),
@@ -69,7 +84,7 @@ def run(kind: str, size: int, runs: int, duration: float, concurrency: int, with
             reencrypt = _operation(["crypto", "reencrypt", "--restart", "--grace", "2",
                                     "--batch", str(reencrypt_batch or batch)], env)
             during = _load_while(reencrypt, token, ids_file, size, duration, concurrency)
-            out = reencrypt.stdout.read()
+            out = _output(reencrypt)
             done = re.search(r"(\d+) survivors, (\d+) fields re-encrypted in ([\d.]+)s", out)
             fields = re.search(r"\((\d+) fields/s", out)
             result["during_reencrypt"] = common.medians(during) if during else None
