@@ -177,9 +177,13 @@ def purge_superseded_keys(batch: int = 1000) -> int:
     one long write lock. The delete checks again that nobody points to a key.
     """
     unreferenced = ~exists().where(Survivor.data_key_id == DataKey.id)
-    purged = 0
+    purged, after = 0, None
     while True:
-        orphans = list(db.session.scalars(select(DataKey.id).where(unreferenced).order_by(DataKey.id).limit(batch)))
+        # On from the last id seen: the batches before left dead rows that would be read again.
+        statement = select(DataKey.id).where(unreferenced).order_by(DataKey.id).limit(batch)
+        if after is not None:
+            statement = statement.where(DataKey.id > after)
+        orphans = list(db.session.scalars(statement))
         if orphans:
             db.session.execute(delete(DataKey).where(DataKey.id.in_(orphans), unreferenced)
                                .execution_options(synchronize_session=False))
@@ -189,3 +193,4 @@ def purge_superseded_keys(batch: int = 1000) -> int:
         purged += len(orphans)
         if len(orphans) < batch:
             return purged
+        after = orphans[-1]
