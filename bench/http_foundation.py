@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 from bench import common
 
@@ -20,8 +21,15 @@ SCENARIOS = ("get_case", "list_cases", "search_document", "create_survivor_case"
 USER, PASSWORD = "bench.caseworker", "bench-password-2026"
 
 
-def prepare(kind: str, size: int) -> str:
-    name = f"caseflow_bench_{size}"
+def ids_path(kind: str, size: int, name: str | None = None) -> Path:
+    """Where ``prepare`` leaves the sampled case ids of the database it generated."""
+    default = f"caseflow_bench_{size}"
+    return common.WORK / (f"ids-{kind}-{size}.json" if name in (None, default) else f"ids-{kind}-{name}.json")
+
+
+def prepare(kind: str, size: int, name: str | None = None) -> str:
+    """Generate ``size`` survivors in a fresh database (``caseflow_bench_{size}`` unless named)."""
+    name = name or f"caseflow_bench_{size}"
     url = common.reset_database(kind, name)
     from flask_migrate import upgrade
 
@@ -45,7 +53,7 @@ def prepare(kind: str, size: int) -> str:
         generate(org.id, user.id, size)
         print(f"generated {size} survivors+cases in {time.perf_counter() - started:.1f}s", flush=True)
         ids = sample_case_ids()
-        (common.WORK / f"ids-{kind}-{size}.json").write_text(json.dumps(ids))
+        ids_path(kind, size, name).write_text(json.dumps(ids))
         db.session.remove()
         db.engine.dispose()
     common.analyze(kind, url)

@@ -84,15 +84,17 @@ def fuzz() -> str:
 
 def rotation_under_load() -> str:
     rows = ["| database | survivors | rotation pause (s) | get case p95 quiet (ms) | p95 during rotation (ms) | ratio | "
-            "rotation data keys/s | p95 during re-encryption (ms) | ratio | re-encryption fields/s |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "rotation data keys/s | p95 during re-encryption (ms) | ratio | re-encryption fields/s | "
+            "re-encryption survivors/s | re-encryption run (s) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for data in _results("rotation_under_load"):
         during, reenc, ratios = data.get("during_rotation") or {}, data.get("during_reencrypt") or {}, data["ratios"]
         rows.append(f"| {data['database']} | {data['size']:,} | {data.get('pause_s', 0)} | {data['quiet']['p95_ms']} | "
                     f"{during.get('p95_ms', '-')} | "
                     f"{ratios.get('get_case_p95_during_rotation_vs_quiet', '-')} | {data.get('rotation_data_keys_per_s', '-')} | "
                     f"{reenc.get('p95_ms', '-')} | {ratios.get('get_case_p95_during_reencrypt_vs_quiet', '-')} | "
-                    f"{data.get('reencrypt_fields_per_s', '-')} |")
+                    f"{data.get('reencrypt_fields_per_s', '-')} | {data.get('reencrypt_survivors_per_s', '-')} | "
+                    f"{data.get('reencrypt_seconds', '-')} |")
     return "\n".join(rows) + "\n"
 
 

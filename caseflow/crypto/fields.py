@@ -115,11 +115,18 @@ class EncryptedAttribute:
         setattr(instance, self.column, aead.seal_field(data_key(key_id), key_id, self._encode(value), context))
 
 
+_ATTRIBUTES: dict[type, list[EncryptedAttribute]] = {}
+
+
 def encrypted_attributes(model) -> list[EncryptedAttribute]:
-    return [
-        attr for klass in type.mro(model) for attr in vars(klass).values()
-        if isinstance(attr, EncryptedAttribute)
-    ]
+    """The model's encrypted attributes (looked up once per class: re-encryption asks per row)."""
+    found = _ATTRIBUTES.get(model)
+    if found is None:
+        found = _ATTRIBUTES[model] = [
+            attr for klass in type.mro(model) for attr in vars(klass).values()
+            if isinstance(attr, EncryptedAttribute)
+        ]
+    return list(found)
 
 
 def reseal(instance, new_key_id: uuid.UUID) -> int:

@@ -134,8 +134,9 @@ def reencrypt(survivor_id, batch, restart, grace):
     else:
         report = service.reencrypt_all(batch=batch, restart=restart, grace=grace)
     seconds = max(report.seconds, 1e-9)
-    click.echo(f"{report.survivors} survivors, {report.fields} fields re-encrypted "
-               f"({report.fields / seconds:.0f} fields/s); {report.purged_keys} old data keys destroyed")
+    click.echo(f"{report.survivors} survivors, {report.fields} fields re-encrypted in {report.seconds:.1f}s "
+               f"({report.fields / seconds:.0f} fields/s, {report.survivors / seconds:.0f} survivors/s); "
+               f"{report.purged_keys} old data keys destroyed")
 
 
 @click.command("rebuild-index")

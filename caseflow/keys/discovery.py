@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import Uuid, bindparam, exists, literal_column, select, union_all
 
 from caseflow.crypto import aead
 from caseflow.crypto.fields import encrypted_attributes
@@ -59,14 +59,44 @@ def unowned_encrypted_models() -> list[type]:
 
 def rows_of(model, survivor_id: uuid.UUID):
     """A select of the model's rows that belong to this survivor."""
-    from caseflow.cases.models import Case
     from caseflow.survivors.models import Survivor
 
     if model is Survivor:
         return select(Survivor).where(Survivor.id == survivor_id)
+    return select(model).where(_owned_by(model, survivor_id))
+
+
+def _owned_by(model, survivor_id):
+    """The WHERE clause of ``rows_of`` (``survivor_id`` may be a bound parameter)."""
+    from caseflow.cases.models import Case
+
     if _has_column(model, "survivor_id"):
-        return select(model).where(model.survivor_id == survivor_id)
-    return select(model).where(model.case_id.in_(select(Case.id).where(Case.survivor_id == survivor_id)))
+        return model.survivor_id == survivor_id
+    return model.case_id.in_(select(Case.id).where(Case.survivor_id == survivor_id))
+
+
+_HOLDING: dict[tuple[type, ...], object] = {}
+
+
+def models_holding_rows(survivor_id: uuid.UUID, models: list[type]) -> list[type]:
+    """Which of ``models`` hold at least one row of hers, asked in one statement.
+
+    Whoever acts on the answer must hold her row lock before asking (re-encryption does):
+    a writer sealing a value of hers takes that lock first, so no ciphertext of hers can
+    appear in a table after the answer said it held none.
+    """
+    models = tuple(models)
+    if not models:
+        return []
+    statement = _HOLDING.get(models)
+    if statement is None:
+        her = bindparam("survivor_id", type_=Uuid)
+        statement = _HOLDING[models] = union_all(*(
+            select(literal_column(str(position))).where(exists().where(_owned_by(model, her)))
+            for position, model in enumerate(models)
+        ))
+    found = {int(position) for position in db.session.scalars(statement, {"survivor_id": survivor_id})}
+    return [model for position, model in enumerate(models) if position in found]
 
 
 def owner_id(instance) -> uuid.UUID | None:

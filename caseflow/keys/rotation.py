@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from caseflow.audit.services import record
 from caseflow.core.clock import utcnow
@@ -81,24 +81,52 @@ class RotationReport:
     seconds: float
 
 
+_REWRAP = (
+    update(DataKey.__table__)
+    .where(DataKey.__table__.c.id == bindparam("key_id"), DataKey.__table__.c.kek_id == bindparam("old_kek_id"))
+    .values(kek_id=bindparam("new_kek_id"), wrapped=bindparam("new_wrapped"), rewrapped_at=bindparam("at"))
+)
+
+
 def rewrap_batch(ring: Keyring, batch: int) -> int:
     """Rewrap up to ``batch`` data keys not yet under the primary KEK; one transaction."""
+    return _rewrap_after(ring, batch, None)[0]
+
+
+def _rewrap_after(ring: Keyring, batch: int, after) -> tuple[int, object]:
+    """``rewrap_batch`` from the key id ``after`` on: the last id of the previous batch of
+    the same pass (keys are taken in id order), so that a batch does not read again past
+    the keys earlier batches rewrapped. Returns how many it rewrapped and the last id."""
     primary_id, primary = ring.primary_kek
-    rows = db.session.execute(
-        select(DataKey.id, DataKey.kek_id, DataKey.wrapped)
-        .where(DataKey.kek_id != primary_id).order_by(DataKey.id).limit(batch)
-    ).all()
-    for key_id, kek_id, wrapped in rows:
-        raw = aead.unwrap_key(ring.kek(kek_id), wrapped, key_id)
+    statement = select(DataKey.id, DataKey.kek_id, DataKey.wrapped).where(DataKey.kek_id != primary_id)
+    if after is not None:
+        statement = statement.where(DataKey.id > after)
+    rows = db.session.execute(statement.order_by(DataKey.id).limit(batch)).all()
+    if rows:
+        at = utcnow()
         # Compare-and-set: a row another run rewrapped, or an erasure deleted, is left alone.
-        db.session.execute(
-            update(DataKey)
-            .where(DataKey.id == key_id, DataKey.kek_id == kek_id)
-            .values(kek_id=primary_id, wrapped=aead.wrap_key(primary_id, primary, raw, key_id),
-                    rewrapped_at=utcnow())
-        )
+        # All the batch's rows in one executemany: the statement is the same for each.
+        db.session.connection().execute(_REWRAP, [
+            {"key_id": key_id, "old_kek_id": kek_id, "new_kek_id": primary_id, "at": at,
+             "new_wrapped": aead.wrap_key(primary_id, primary, aead.unwrap_key(ring.kek(kek_id), wrapped, key_id), key_id)}
+            for key_id, kek_id, wrapped in rows
+        ])
     db.session.commit()
-    return len(rows)
+    return len(rows), (rows[-1][0] if rows else None)
+
+
+def _rewrap_pass(ring: Keyring, batch: int, pause: float, progress, total: int) -> int:
+    """One pass over the data keys in id order; returns how many it rewrapped."""
+    rewrapped, after = 0, None
+    while True:
+        count, after = _rewrap_after(ring, batch, after)
+        if not count:
+            return rewrapped
+        rewrapped += count
+        if progress:
+            progress(total + rewrapped)
+        if pause:
+            time.sleep(pause)
 
 
 def rotate(*, new_version: bool = True, batch: int = 500, grace: float | None = None,
@@ -111,23 +139,18 @@ def rotate(*, new_version: bool = True, batch: int = 500, grace: float | None = 
         reload_keyring()
     ring = keyring()
     # Workers in other processes notice the new file within KEYRING_RECHECK_SECONDS; until
-    # then they may still wrap new keys with the old primary, so passes repeat after a grace.
+    # then they may still wrap new keys with the old primary, so passes repeat after a grace
+    # (from the first id again: such a key may sort before where the pass had got to) until
+    # a pass after the grace finds nothing left.
     grace = KEYRING_RECHECK_SECONDS * 2 if grace is None else grace
-    total, waited_since_empty = 0, False
+    total, waited = 0, False
     while True:
-        count = rewrap_batch(ring, batch)
+        count = _rewrap_pass(ring, batch, pause, progress, total)
         total += count
-        if progress:
-            progress(total)
-        if count:
-            waited_since_empty = False
-            if pause:
-                time.sleep(pause)
-            continue
-        if waited_since_empty:
+        if waited and not count:
             break
         time.sleep(grace)
-        waited_since_empty = True
+        waited = True
     record("rotate_kek", "keyring", ring.primary_kek_id, detail={"rewrapped": total})
     db.session.commit()
     return RotationReport(ring.primary_kek_id, total, time.monotonic() - started)

@@ -145,3 +145,31 @@ def test_a_worker_notices_a_new_primary_within_a_second(app, ring_file):
     rotation_ring.write(ring_file)
     app.extensions["caseflow_keyring_checked"] = time.monotonic() - 5
     assert keyring() is not stale and keyring().primary_kek_id == "k2"
+
+
+def test_a_key_wrapped_by_the_old_kek_behind_the_pass_is_rewrapped_after_the_grace(app, ring_file):
+    """Batches go on from the last id they saw; a key a stale worker wraps with the old KEK
+    meanwhile may sort before that, and the pass after the grace starts from the first id."""
+    import uuid
+
+    from caseflow.crypto import aead
+
+    worker = UserFactory()
+    for _ in range(6):
+        make_survivor(worker)
+    old_id, old_kek = keyring().primary_kek
+    late = []
+
+    def stale_worker_wraps_one(total):
+        if not late:
+            key_id, raw = uuid.UUID(int=1), secrets.token_bytes(32)  # sorts before every other id
+            db.session.add(DataKey(id=key_id, kek_id=old_id, wrapped=aead.wrap_key(old_id, old_kek, raw, key_id)))
+            db.session.commit()
+            late.append((key_id, raw))
+
+    report = rotation.rotate(batch=2, grace=0, progress=stale_worker_wraps_one)
+    assert report.rewrapped == 7
+    assert rotation.data_keys_per_kek() == {report.primary: 7}
+    g.pop("caseflow_data_keys", None)
+    key_id, raw = late[0]
+    assert data_key(key_id) == raw
