@@ -114,16 +114,46 @@ def scheduler_pass() -> str:
     return "\n".join(rows) + "\n"
 
 
+REFERRAL_SCENARIOS = (
+    ("bare_read", "bare read (baseline)"),
+    ("overdue_centre", "overdue view, centre (first page, 20)"),
+    ("overdue_national", "overdue view, national (first page, 20)"),
+    ("overdue_50_centre", "overdue view, centre (`per_page=50`)"),
+    ("overdue_50_national", "overdue view, national (`per_page=50`)"),
+    ("report_month_centre", "report, centre, last 30 days (default)"),
+    ("report_month_national", "report, national, last 30 days (default)"),
+    ("report_year_centre", "report, centre, 365 days"),
+    ("report_year_national", "report, national, 365 days"),
+)
+
+
 def referral_reports() -> str:
-    rows = ["| database | cases | referrals | events | view | p50 ms | p95 ms | p95 / bare p95 |",
-            "|---|---:|---:|---:|---|---:|---:|---:|"]
-    for data in _results("referral_reports"):
-        counts = data["counts"]
-        for name, value in data["results"].items():
-            rows.append(f"| {data['database']} | {data['size']:,} | {counts.get('referrals', '-'):,} | "
-                        f"{counts.get('referral_events', '-'):,} | {name} | {value['p50_ms']} | {value['p95_ms']} | "
-                        f"{value['p95_over_bare']} |")
-    return "\n".join(rows) + "\n"
+    rows = ["| database | cases | scenario | req/s | p50 ms | p95 ms | p95 / bare p95 | errors |",
+            "|---|---:|---|---:|---:|---:|---:|---:|"]
+    notes = []
+    for data in _results("referral_reports_http"):
+        summary, ratios = data["summary"], data["ratios"]
+        for name, label in REFERRAL_SCENARIOS:
+            if name not in summary:
+                continue
+            s = summary[name]
+            ratio = "1.00" if name == "bare_read" else f"{ratios[f'{name}_p95_vs_bare']:.2f}"
+            rows.append(f"| {data['database']} | {data['size']:,} | {label} | {s['rps']} | {s['p50_ms']} | "
+                        f"{s['p95_ms']} | {ratio} | {s['errors']} |")
+        counts, shape, view = data["data"]["counts"], data["data"]["shape"], data["data"]["view"]
+        total = counts["referrals"]
+        notes.append(
+            f"{data['database']}: {total:,} referrals, {counts['referral_events']:,} events, "
+            f"{counts['referral_clocks']:,} clocks; {shape['open'] / total:.1%} open, "
+            f"{shape['open_older_than_30_days']:,} of them sent over 30 days ago; when measured, "
+            f"{view['national']['overdue']:,} overdue and {view['national']['due_within_24h']:,} due within 24 h "
+            f"({(view['national']['overdue'] + view['national']['due_within_24h']) / total:.1%} of all: the national "
+            f"view), the measured centre {view['centre']['overdue']:,} and {view['centre']['due_within_24h']:,}. "
+            f"Medians of {data['runs']} runs of {data['duration_s']} s, {data['concurrency']} clients, "
+            f"{data['workers']} gunicorn workers.")
+    if len(rows) == 2:
+        return "(no results yet)\n"
+    return "\n".join(rows) + "\n\n" + "\n\n".join(notes) + "\n"
 
 
 RENDERERS = {"foundation": foundation_http, "soak": soak, "rotation": rotation,
