@@ -18,7 +18,7 @@ from caseflow.extensions import api, babel, db, login_manager, migrate
 #: Failures of the database itself, not of the request: answered 503, retried by the client.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError)
 REQUEST_STATE = (
-    "_login_user", "caseflow_auth_method", "caseflow_auth_token", "caseflow_data_keys",
+    "_login_user", "caseflow_auth_method", "caseflow_auth_credential", "caseflow_data_keys",
     "caseflow_unaudited_reads", "caseflow_keep_changes", "caseflow_system_actor", "caseflow_read_phase",
 )
 
@@ -107,13 +107,13 @@ def _load_user_from_request(req):
     header = req.headers.get("Authorization", "")
     if header:
         scheme, _, raw = header.partition(" ")
-        token = token_for(raw.strip(), "bearer") if scheme.lower() == "bearer" else None
+        credential = token_for(raw.strip(), "bearer") if scheme.lower() == "bearer" else None
         g.caseflow_auth_method = "bearer"
     else:
-        token = token_for(session.get("auth"), "session")
+        credential = token_for(session.get("auth"), "session")
         g.caseflow_auth_method = "cookie"
-    g.caseflow_auth_token = token
-    return token.user if token else None
+    g.caseflow_auth_credential = credential
+    return credential.user if credential else None
 
 
 CSRF_MESSAGE = lazy_gettext("Missing or invalid CSRF token: send the X-CSRF-Token header from login.")
@@ -145,7 +145,7 @@ def register_request_hooks(app: Flask) -> None:
 
         Audit entries for reads survive a rollback (see caseflow.audit.services) and are
         committed on their own, so a failed request never hides a read. A read request's
-        entries are appended after its snapshot closes (caseflow.core.read_transactions).
+        entries are appended after its read phase ends (caseflow.core.read_transactions).
         """
         from caseflow.audit.services import has_pending
 

@@ -34,5 +34,7 @@ class AuthToken(UUIDPrimaryKey, db.Model):
 
     user = relationship("User")
 
-    def usable_at(self, moment: datetime) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > moment)
+
+def usable(revoked_at: datetime | None, expires_at: datetime | None, moment: datetime) -> bool:
+    """A token works until revoked or expired (one rule for the object and the bare row)."""
+    return revoked_at is None and (expires_at is None or expires_at > moment)

@@ -53,7 +53,7 @@ def create_token(credentials):
 def revoke_current_token():
     if g.get("caseflow_auth_method") != "bearer":
         raise BadRequest(lazy_gettext("Send the bearer token you want to revoke."))
-    services.revoke(g.caseflow_auth_token)
+    services.revoke_credential(g.caseflow_auth_credential)
 
 
 @blp.get("/me")

@@ -6,15 +6,16 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+import uuid
 from functools import cache
+from typing import NamedTuple
 
 from flask import current_app, session
 from flask_babel import lazy_gettext
 from sqlalchemy import bindparam, case, func, select, update
-from sqlalchemy.orm import joinedload
 
 from caseflow.audit.services import record
-from caseflow.auth.models import AuthToken
+from caseflow.auth.models import AuthToken, usable
 from caseflow.auth.passwords import burn_verification, verify_password
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Unauthorized
@@ -93,27 +94,43 @@ def issue_token(user: User, kind: str, ttl: timedelta | None) -> tuple[str, Auth
     return raw, token
 
 
+class Credential(NamedTuple):
+    """Who a presented token speaks for, and which token it was (to revoke it on logout)."""
+
+    user: User
+    token_id: uuid.UUID
+
+
 @cache
-def _token_with_caller():
-    """Every authenticated request runs this: built once (on first use, when every model is
-    mapped), so a request pays only for running it."""
-    return select(AuthToken).options(joinedload(AuthToken.user)).where(AuthToken.token_hash == bindparam("token_hash"))
+def _caller_by_token():
+    """Every authenticated request runs this: the caller as the one entity it loads, with only
+    the token columns its checks need (an eager-loaded token object cost as much again), built
+    once on first use, when every model is mapped."""
+    return (select(User, AuthToken.id, AuthToken.kind, AuthToken.expires_at, AuthToken.revoked_at)
+            .join(AuthToken, AuthToken.user_id == User.id)
+            .where(AuthToken.token_hash == bindparam("token_hash")))
 
 
-def token_for(raw: str | None, kind: str) -> AuthToken | None:
+def token_for(raw: str | None, kind: str) -> Credential | None:
+    """The caller behind a raw token of this kind, if the token is unexpired, unrevoked and
+    its account active."""
     if not raw or len(raw) > 100:
         return None
-    token = db.session.scalars(_token_with_caller(), {"token_hash": _digest(raw)}).first()
-    if token is None or token.kind != kind or not token.usable_at(utcnow()):
+    row = db.session.execute(_caller_by_token(), {"token_hash": _digest(raw)}).first()
+    if row is None or row.kind != kind or not usable(row.revoked_at, row.expires_at, utcnow()):
         return None
-    if not token.user.is_active:
+    if not row.User.is_active:
         return None
-    return token
+    return Credential(row.User, row.id)
 
 
 def revoke(token: AuthToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+
+
+def revoke_credential(credential: Credential) -> None:
+    revoke(db.session.get(AuthToken, credential.token_id))
 
 
 # -- cookie sessions -------------------------------------------------------------------
@@ -129,9 +146,9 @@ def start_cookie_session(user: User) -> str:
 
 
 def end_cookie_session() -> None:
-    token = token_for(session.get("auth"), "session")
-    if token is not None:
-        revoke(token)
+    credential = token_for(session.get("auth"), "session")
+    if credential is not None:
+        revoke_credential(credential)
     session.clear()
 
 

@@ -118,8 +118,8 @@ def visits_feed():
 
     raw = request.args.get("token")
     if raw:
-        token = token_for(raw, "feed")
-        user = token.user if token else None
+        credential = token_for(raw, "feed")
+        user = credential.user if credential else None
     else:
         user = current_user if current_user.is_authenticated else None
     if user is None:
