@@ -222,26 +222,33 @@ def _one(statement, model, record_id: uuid.UUID):
     return found
 
 
-def case_or_404(case_id: uuid.UUID, permission: str = "case.read", user=None, *, load=()):
-    """The case, if within reach; ``load``: loader options for what the caller will read of it."""
+def case_centre_or_404(permission: str = "case.read", user=None):
+    """The centre within whose cases the caller may look one up with this permission, or 404:
+    for :func:`case_or_404` and for lookups that read a case's rows without loading it."""
     _require_record(permission, user)
     centre = _case_centre(user or current_user)
-    found = None if centre is None else db.session.scalars(
-        _case_within_centre(load), {"centre": centre, "case_id": case_id}).unique().one_or_none()
+    if centre is None:
+        raise NotFound()
+    return centre
+
+
+def case_or_404(case_id: uuid.UUID, permission: str = "case.read", user=None):
+    """The case, if within reach."""
+    centre = case_centre_or_404(permission, user)
+    found = db.session.scalars(_case_within_centre(), {"centre": centre, "case_id": case_id}).one_or_none()
     if found is None:
         raise NotFound()
     return found
 
 
 @cache
-def _case_within_centre(load: tuple):
-    """:func:`scope_cases` narrowed to one case, built once per loader shape: most requests
-    look a case up, and building the statement cost as much as running it (a built
-    statement keeps its compiled form's cache key)."""
+def _case_within_centre():
+    """:func:`scope_cases` narrowed to one case, built once: most requests look a case up,
+    and building the statement cost as much as running it (a built statement keeps its
+    compiled form's cache key)."""
     from caseflow.cases.models import Case
 
-    return select(Case).where(
-        Case.organization_id == bindparam("centre"), Case.id == bindparam("case_id")).options(*load)
+    return select(Case).where(Case.organization_id == bindparam("centre"), Case.id == bindparam("case_id"))
 
 
 def survivor_or_404(survivor_id: uuid.UUID, permission: str = "survivor.read", user=None):

@@ -59,6 +59,7 @@ class Case(UUIDPrimaryKey, Timestamps, db.Model):
     assignments = relationship(
         "CaseAssignment", primaryjoin="and_(CaseAssignment.case_id == Case.id, CaseAssignment.ended_at.is_(None))",
         viewonly=True, lazy="selectin",  # one query for a whole page of cases, not one per case
+        order_by=lambda: (CaseAssignment.assigned_at, CaseAssignment.id),  # as caseflow.cases.detail reads them
     )
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from functools import cache
 
 from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from caseflow.access.policy import scope_cases, survivor_or_404
 from caseflow.audit.services import record_model_write
@@ -18,21 +16,10 @@ from caseflow.core.clock import utcnow
 from caseflow.core.errors import Conflict, field_error
 from caseflow.directory.models import Organization, User
 from caseflow.extensions import db
-from caseflow.survivors.models import Survivor
 from caseflow.survivors.services import readable
 
 #: Roles that can carry a case at a centre.
 ASSIGNABLE_ROLES = ("caseworker", "supervisor")
-
-@cache
-def detail_load() -> tuple:
-    """What the case detail shows, read with the case in one statement: who carries it, and
-    whether her data was erased (nothing of her identity is loaded or decrypted)."""
-    return (
-        joinedload(Case.assignments).joinedload(CaseAssignment.user),
-        joinedload(Case.survivor).load_only(Survivor.erased_at),
-    )
-
 
 def add_event(case: Case, kind: str, detail: dict | None = None) -> CaseEvent:
     event = CaseEvent(case_id=case.id, at=utcnow(), kind=kind, detail=detail,

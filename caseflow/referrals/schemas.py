@@ -4,6 +4,7 @@ from caseflow.access.policy import referral_identity_fields
 from caseflow.core.clock import utcnow
 from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.core.pagination import PageArgs
+from caseflow.core.rows import iso, text_or_none
 from caseflow.directory.schemas import OrganizationRefSchema
 from caseflow.referrals import deadlines
 from caseflow.referrals.models import ANCHORS, MILESTONES, PRIORITIES, RECEIVING_SECTORS, SERVICE_TYPES, STATUSES
@@ -135,14 +136,6 @@ class ReferralSchema(ma.Schema):
         return {"legal_basis": referral.mandatory_report_basis, "survivor_informed": referral.survivor_informed}
 
 
-def _iso(moment):
-    return None if moment is None else moment.isoformat()
-
-
-def _str(value):
-    return None if value is None else str(value)
-
-
 def referral_items(rows, now) -> list[dict]:
     """List entries built straight from rows of :func:`caseflow.referrals.breaches.with_clocks`
     (a referral's columns, then one of its clocks): exactly what :class:`ReferralSchema`
@@ -184,11 +177,11 @@ def referral_items(rows, now) -> list[dict]:
                 "id": str(id_), "case_id": str(case_id), "case_code": case_code,
                 "from_organization": organization(*rest[0:4]), "to_organization": organization(*rest[4:8]),
                 "sector": sector, "service_type": service_type, "priority": priority, "status": status,
-                "created_at": _iso(sent_at), "sent_by_id": _str(sent_by_id), "due_at": _iso(due_at),
-                "deadline_rule": rule(*rest[8:15]), "next_due_at": _iso(next_due_at),
+                "created_at": iso(sent_at), "sent_by_id": text_or_none(sent_by_id), "due_at": iso(due_at),
+                "deadline_rule": rule(*rest[8:15]), "next_due_at": iso(next_due_at),
                 "overdue": next_due_at is not None and next_due_at < now,
-                "accepted_at": _iso(accepted_at), "completed_at": _iso(completed_at), "closed_at": _iso(closed_at),
-                "consent_id": _str(consent_id),
+                "accepted_at": iso(accepted_at), "completed_at": iso(completed_at), "closed_at": iso(closed_at),
+                "consent_id": text_or_none(consent_id),
                 "mandatory_report": {"legal_basis": mandatory_report_basis, "survivor_informed": survivor_informed}
                 if mandatory_report else None,
                 "clocks": [],
@@ -200,8 +193,8 @@ def referral_items(rows, now) -> list[dict]:
         state = deadlines.state(clock_due_at, met_at=met_at, stopped_at=stopped_at, now=now,
                                 withdrawn=status == "cancelled")
         item["clocks"].append({
-            "id": str(clock_id), "rule": rule(*clock_rule), "milestone": milestone, "starts_at": _iso(starts_at),
-            "due_at": clock_due_at.isoformat(), "met_at": _iso(met_at), "stopped_at": _iso(stopped_at),
+            "id": str(clock_id), "rule": rule(*clock_rule), "milestone": milestone, "starts_at": iso(starts_at),
+            "due_at": clock_due_at.isoformat(), "met_at": iso(met_at), "stopped_at": iso(stopped_at),
             "state": state.state, "met": state.met})
     return items
 

@@ -92,3 +92,45 @@ def test_updating_a_case_records_an_event(client):
     assert response.get_json()["priority"] == "medium"
     kinds = [e.kind for e in db.session.query(CaseEvent).filter_by(case_id=case.id).order_by(CaseEvent.id)]
     assert kinds == ["case_opened", "assigned", "case_updated"]
+
+
+def test_the_case_detail_is_what_the_case_schema_gives_for_every_shape_of_case(client):
+    """GET /cases/{id} is built from rows (caseflow.cases.detail), not by the schema: it must
+    give exactly the schema's output for the loaded case, field for field."""
+    from datetime import timedelta
+
+    from caseflow.cases.models import Case, CaseAssignment
+    from caseflow.cases.schemas import CaseDetailSchema
+    from caseflow.core.clock import utcnow
+    from caseflow.extensions import db
+
+    worker = UserFactory()
+    colleague = UserFactory(organization=worker.organization, discipline="legal")
+    former = UserFactory(organization=worker.organization, full_name=None, discipline="psychology")
+    headers = bearer(worker)
+    carried_by_two = make_case(worker)
+    for user in (colleague, former):
+        assert client.post(f"/api/v1/cases/{carried_by_two.id}/assign", json={"user_id": str(user.id)},
+                           headers=headers).status_code == 200
+    db.session.execute(CaseAssignment.__table__.update().where(
+        CaseAssignment.case_id == carried_by_two.id, CaseAssignment.user_id == former.id).values(ended_at=utcnow()))
+    carried_by_nobody = make_case(worker)
+    db.session.execute(CaseAssignment.__table__.update().where(
+        CaseAssignment.case_id == carried_by_nobody.id).values(ended_at=utcnow()))
+    closed_and_erased = make_case(worker)
+    closed_and_erased.status, closed_and_erased.closure_reason = "closed", "needs_met"
+    closed_and_erased.closed_at = utcnow()
+    closed_and_erased.risk_level, closed_and_erased.last_contact_at = "severo", utcnow() - timedelta(days=3)
+    closed_and_erased.survivor.erased_at = utcnow()
+    db.session.commit()
+
+    for case in (carried_by_two, carried_by_nobody, closed_and_erased):
+        response = client.get(f"/api/v1/cases/{case.id}", headers=headers)
+        assert response.status_code == 200
+        db.session.expire_all()
+        assert response.get_json() == CaseDetailSchema().dump(db.session.get(Case, case.id))
+    shown = client.get(f"/api/v1/cases/{carried_by_two.id}", headers=headers).get_json()
+    assert [a["id"] for a in shown["assigned_to"]] == [str(worker.id), str(colleague.id)]
+    assert client.get(f"/api/v1/cases/{carried_by_nobody.id}", headers=headers).get_json()["assigned_to"] == []
+    erased = client.get(f"/api/v1/cases/{closed_and_erased.id}", headers=headers).get_json()
+    assert erased["survivor"]["erased"] is True and erased["closed_at"] is not None
