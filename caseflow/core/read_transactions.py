@@ -2,17 +2,18 @@
 
 SQLite allows one writer at a time. Writes begin ``IMMEDIATE`` so that the audit chain,
 which reads its last link and appends in the same transaction, can never be handed a stale
-snapshot. A read request (GET, HEAD, OPTIONS) has nothing of its own to write, so it begins
-a deferred transaction and reads beside writers (WAL mode) instead of queueing behind them.
-On PostgreSQL, where readers never wait, a read request runs its statements in autocommit:
-under READ COMMITTED each statement sees the latest committed rows either way, and the
-request saves the BEGIN and COMMIT round trips.
+snapshot. A read request (GET, HEAD, OPTIONS) has nothing of its own to write, so on both
+databases it runs its statements in autocommit: on SQLite (WAL mode) each statement reads
+its own snapshot beside a writer instead of queueing behind it; on PostgreSQL, under READ
+COMMITTED, each statement sees the latest committed rows either way. The request saves the
+BEGIN and the ROLLBACK (two round trips on PostgreSQL). Statements of one read request may
+therefore see a write committed between them, as any two statements under READ COMMITTED may.
 
 What a read does write is its audit entries (a decrypted field, an export): those are
 appended afterwards in a short write transaction of their own, before the response leaves,
 so no read reaches a client unrecorded (if that append fails, the client gets a 503). A view
 answering a safe method must not change rows; the flush guard below makes that a loud error
-rather than a write inside a snapshot or, worse, an autocommitted half of one.
+rather than an autocommitted half of a write.
 """
 
 from __future__ import annotations
@@ -42,17 +43,17 @@ def reads_only() -> bool:
 
 
 def on_begin(connection) -> None:
-    """Engine ``begin`` listener: mark the read phase's connection; on SQLite, choose how
-    the transaction begins."""
-    connection.info["caseflow_read_snapshot"] = reads_only()
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN" if connection.info["caseflow_read_snapshot"] else "BEGIN IMMEDIATE")
+    """Engine ``begin`` listener: mark the read phase's connection; on SQLite, begin a write
+    transaction with the write lock, and none at all for the read phase (autocommit)."""
+    connection.info["caseflow_read_phase"] = reads_only()
+    if connection.dialect.name == "sqlite" and not connection.info["caseflow_read_phase"]:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def in_read_snapshot(session: Session) -> bool:
+def in_read_phase(session: Session) -> bool:
     if not session.in_transaction():
         return False
-    return bool(session.connection().info.get("caseflow_read_snapshot"))
+    return bool(session.connection().info.get("caseflow_read_phase"))
 
 
 def end_read_phase(session: Session) -> None:
@@ -60,7 +61,7 @@ def end_read_phase(session: Session) -> None:
     follows (appending those entries) begin as a write transaction."""
     from caseflow.audit.services import AUDIT_INFO_KEY
 
-    if in_read_snapshot(session):
+    if in_read_phase(session):
         queued = session.info.pop(AUDIT_INFO_KEY, None)
         session.rollback()  # nothing but reads happened in it (the flush guard saw to that)
         if queued is not None:
@@ -69,8 +70,8 @@ def end_read_phase(session: Session) -> None:
 
 
 @event.listens_for(Session, "before_flush")
-def _no_writes_in_read_snapshot(session: Session, _flush_context, _instances) -> None:
-    if (session.new or session.dirty or session.deleted) and in_read_snapshot(session):
+def _no_writes_in_read_phase(session: Session, _flush_context, _instances) -> None:
+    if (session.new or session.dirty or session.deleted) and in_read_phase(session):
         raise WriteInReadRequest(
             f"{request.method} {request.url_rule} changed rows; safe methods must not write"
         )

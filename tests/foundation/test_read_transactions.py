@@ -95,8 +95,8 @@ def test_a_decrypting_read_answers_only_once_its_audit_entry_is_written(app, db_
 
 
 def test_a_safe_method_that_changes_rows_fails_loudly(app):
-    # On SQLite the write would sit inside a snapshot that may not take the write lock; on
-    # PostgreSQL it would autocommit statement by statement. Either way: refused.
+    # A read request runs in autocommit on both databases: the write would be committed
+    # statement by statement, outside the audit chain's lock. Refused instead.
     db.session.commit()
     with app.test_request_context("/api/v1/cases", method="GET"):
         start_request(db.session())
