@@ -172,3 +172,40 @@ def write_result(name: str, payload: dict) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
     return path
+
+
+#: Unrecorded seconds of each scenario after its server starts: a fresh worker compiles its
+#: statements and fills its caches on its first requests, which belong to no steady state.
+WARM_UP_S = 1.0
+
+
+def interleaved_rounds(env: dict, ports: tuple[int, int], scenarios: list[tuple[str, str, str]], ids_file: Path,
+                       size: int, runs: int, duration: float, concurrency: int) -> dict[str, list]:
+    """Every round serves the baseline, loads it, stops it, then serves caseflow and loads
+    each scenario (``(name, loadgen scenario, token)``): the two never run at the same time.
+    Each load follows an unrecorded warm-up of the same scenario. Returns every run's figures
+    by name, ``bare_read`` first."""
+    bare_port, caseflow_port = ports
+    samples: dict[str, list] = {name: [] for name in ("bare_read", *(name for name, _, _ in scenarios))}
+    process = None
+
+    def measured(port, scenario, token_value, seed):
+        load(port, scenario, token_value, ids_file, size, WARM_UP_S, concurrency, 1000 + seed)
+        return load(port, scenario, token_value, ids_file, size, duration, concurrency, seed)
+
+    try:
+        for round_ in range(runs):
+            process = start_server("bench.bare_app:app", bare_port, env)
+            samples["bare_read"].append(measured(bare_port, "bare_read", "", round_))
+            stop(process)
+            process = start_server("caseflow:create_app()", caseflow_port, env)
+            for name, scenario, token_value in scenarios:
+                samples[name].append(measured(caseflow_port, scenario, token_value, round_))
+            stop(process)
+            process = None
+            print(f"round {round_ + 1}/{runs}: " + ", ".join(
+                f"{k} p95={v[-1]['p95_ms']}ms" for k, v in samples.items()), flush=True)
+    finally:
+        if process is not None and process.poll() is None:
+            stop(process)
+    return samples

@@ -68,28 +68,13 @@ def run(kind: str, size: int, runs: int, duration: float, concurrency: int,
     else:
         url = prepare(kind, size)
     env = common.server_env(url)
-    samples: dict[str, list] = {name: [] for name in ("bare_read",) + scenarios}
     caseflow = common.start_server("caseflow:create_app()", 5601, env)
-    bare = None
     try:
         token = common.token(5601, USER, PASSWORD)
-        common.stop(caseflow)
-        for round_ in range(runs):
-            # Baseline and caseflow alternate and never run at the same time.
-            bare = common.start_server("bench.bare_app:app", 5602, env)
-            samples["bare_read"].append(common.load(5602, "bare_read", "", ids_file, size, duration, concurrency, round_))
-            common.stop(bare)
-            bare = None
-            caseflow = common.start_server("caseflow:create_app()", 5601, env)
-            for scenario in scenarios:
-                samples[scenario].append(common.load(5601, scenario, token, ids_file, size, duration, concurrency, round_))
-            common.stop(caseflow)
-            print(f"round {round_ + 1}/{runs}: " + ", ".join(
-                f"{k} p95={v[-1]['p95_ms']}ms" for k, v in samples.items()), flush=True)
     finally:
-        for process in (caseflow, bare):
-            if process is not None and process.poll() is None:
-                common.stop(process)
+        common.stop(caseflow)
+    samples = common.interleaved_rounds(env, (5602, 5601), [(name, name, token) for name in scenarios],
+                                        ids_file, size, runs, duration, concurrency)
     summary = {name: common.medians(values) for name, values in samples.items()}
     bare_p95 = summary["bare_read"]["p95_ms"] or 1
     ratios = {f"{name}_p95_vs_bare": round(summary[name]["p95_ms"] / bare_p95, 2) for name in scenarios}

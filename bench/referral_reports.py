@@ -225,32 +225,14 @@ def run(kind: str, size: int, runs: int, duration: float, concurrency: int, max_
     env = common.server_env(common.database_url(kind, DB_NAME))
     env["CASEFLOW_NATIONAL_ORGANIZATIONS"] = NATIONAL_CODE
     ids_file = _ids_path(kind, size)
-    samples: dict[str, list] = {name: [] for name in ("bare_read", *(s[0] for s in scenarios))}
-    caseflow = bare = None
+    caseflow = common.start_server("caseflow:create_app()", CASEFLOW_PORT, env)
     try:
-        caseflow = common.start_server("caseflow:create_app()", CASEFLOW_PORT, env)
         tokens = {who: common.token(CASEFLOW_PORT, username, PASSWORD) for who, username in SUPERVISORS.items()}
-        common.stop(caseflow)
-        caseflow = None
-        for round_ in range(runs):
-            # Baseline and caseflow alternate and never run at the same time.
-            bare = common.start_server("bench.bare_app:app", BARE_PORT, env)
-            samples["bare_read"].append(
-                common.load(BARE_PORT, "bare_read", "", ids_file, size, duration, concurrency, round_))
-            common.stop(bare)
-            bare = None
-            caseflow = common.start_server("caseflow:create_app()", CASEFLOW_PORT, env)
-            for name, scenario, who in scenarios:
-                samples[name].append(common.load(CASEFLOW_PORT, scenario, tokens[who], ids_file, size, duration,
-                                                 concurrency, round_))
-            common.stop(caseflow)
-            caseflow = None
-            print(f"round {round_ + 1}/{runs}: " + ", ".join(
-                f"{k} p95={v[-1]['p95_ms']}ms" for k, v in samples.items()), flush=True)
     finally:
-        for process in (caseflow, bare):
-            if process is not None and process.poll() is None:
-                common.stop(process)
+        common.stop(caseflow)
+    samples = common.interleaved_rounds(env, (BARE_PORT, CASEFLOW_PORT),
+                                        [(name, scenario, tokens[who]) for name, scenario, who in scenarios],
+                                        ids_file, size, runs, duration, concurrency)
     summary = {name: common.medians(values) for name, values in samples.items()}
     bare_p95 = summary["bare_read"]["p95_ms"] or 1
     ratios = {f"{name}_p95_vs_bare": round(summary[name]["p95_ms"] / bare_p95, 2) for name, _, _ in scenarios}
