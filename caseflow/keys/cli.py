@@ -40,19 +40,30 @@ def add_crypto_commands(group: click.Group) -> None:
     group.add_command(rebuild_index)
 
 
+def _share_option(command):
+    from caseflow.keys.throttle import DEFAULT_SHARE
+
+    return click.option(
+        "--share", default=DEFAULT_SHARE, show_default=True, type=click.FloatRange(0, 1, min_open=True),
+        help="share of the time the operation works; it rests the remainder after each batch or survivor, "
+             "so live requests keep the database (1 = flat out, for a quiet window)")(command)
+
+
 @click.command("rotate-kek")
 @click.option("--resume", is_flag=True, help="finish an interrupted rotation without adding a KEK version")
 @click.option("--batch", default=500, show_default=True, help="data keys per transaction")
-@click.option("--pause", default=0.0, help="seconds to sleep between batches (load on a busy server)")
+@_share_option
+@click.option("--pause", default=0.0, type=click.FloatRange(min=0), help="extra seconds to rest after each batch")
 @click.option("--grace", default=None, type=float, help="seconds to wait for workers to reload the keyring")
 @with_appcontext
-def rotate_kek(resume, batch, pause, grace):
+def rotate_kek(resume, batch, share, pause, grace):
     """Add a KEK version, make it primary and rewrap every data key under it (live)."""
     from caseflow.keys import rotation
+    from caseflow.keys.throttle import Throttle
 
     _system("crypto rotate-kek")
     try:
-        report = rotation.rotate(new_version=not resume, batch=batch, pause=pause, grace=grace)
+        report = rotation.rotate(new_version=not resume, batch=batch, throttle=Throttle(share, pause), grace=grace)
     except _refusals() as exc:
         _fail(str(exc))
     rate = report.rewrapped / report.seconds if report.seconds else 0.0
@@ -123,16 +134,18 @@ def destroy_kek(kek_id, yes):
 @click.option("--batch", default=200, show_default=True)
 @click.option("--restart", is_flag=True, help="start a new run even if one is unfinished")
 @click.option("--grace", default=2.0, show_default=True, help="seconds before superseded keys are destroyed")
+@_share_option
 @with_appcontext
-def reencrypt(survivor_id, batch, restart, grace):
+def reencrypt(survivor_id, batch, restart, grace, share):
     """New data keys and fresh ciphertexts, one transaction per survivor; resumes."""
     from caseflow.keys import reencrypt as service
+    from caseflow.keys.throttle import Throttle
 
     _system("crypto reencrypt")
     if survivor_id is not None:
         report = service.reencrypt_one(survivor_id, grace=grace)
     else:
-        report = service.reencrypt_all(batch=batch, restart=restart, grace=grace)
+        report = service.reencrypt_all(batch=batch, restart=restart, grace=grace, throttle=Throttle(share))
     seconds = max(report.seconds, 1e-9)
     click.echo(f"{report.survivors} survivors, {report.fields} fields re-encrypted in {report.seconds:.1f}s "
                f"({report.fields / seconds:.0f} fields/s, {report.survivors / seconds:.0f} survivors/s); "

@@ -33,6 +33,7 @@ from caseflow.crypto.models import DataKey
 from caseflow.extensions import db
 from caseflow.keys.discovery import models_holding_rows, owned_models, rows_of
 from caseflow.keys.models import KeyOperation
+from caseflow.keys.throttle import FLAT_OUT, Throttle
 from caseflow.survivors.models import Survivor
 
 OPERATION = "reencrypt"
@@ -122,8 +123,9 @@ def _next_batch(cutoff, cursor: str | None, batch: int) -> list[uuid.UUID]:
 
 
 def reencrypt_all(*, batch: int = 200, restart: bool = False, grace: float = 2.0,
-                  after_survivor=None) -> ReencryptReport:
-    """Every survivor whose data key predates the run; resumes an unfinished run."""
+                  throttle: Throttle = FLAT_OUT, after_survivor=None) -> ReencryptReport:
+    """Every survivor whose data key predates the run; resumes an unfinished run.
+    ``throttle`` rests after each survivor so that live requests keep the database."""
     started = time.monotonic()
     report = ReencryptReport()
     operation = _operation(restart)
@@ -136,12 +138,13 @@ def reencrypt_all(*, batch: int = 200, restart: bool = False, grace: float = 2.0
         if not survivors:
             break
         for survivor_id in survivors:
-            _commit_without_waiting_for_disk()
-            fields = reencrypt_survivor(survivor_id)
-            cursor = str(survivor_id)
-            done = {"survivors": done["survivors"] + 1, "fields": done["fields"] + fields}
-            db.session.execute(progress.values(cursor=cursor, detail=done))
-            db.session.commit()
+            with throttle.step():
+                _commit_without_waiting_for_disk()
+                fields = reencrypt_survivor(survivor_id)
+                cursor = str(survivor_id)
+                done = {"survivors": done["survivors"] + 1, "fields": done["fields"] + fields}
+                db.session.execute(progress.values(cursor=cursor, detail=done))
+                db.session.commit()
             report.survivors += 1
             report.fields += fields
             if after_survivor:

@@ -26,6 +26,7 @@ from caseflow.crypto.keyring import KEY_BYTES, Keyring
 from caseflow.crypto.keys import KEYRING_RECHECK_SECONDS, keyring, reload_keyring, set_keyring
 from caseflow.crypto.models import DataKey
 from caseflow.extensions import db
+from caseflow.keys.throttle import FLAT_OUT, Throttle
 
 
 class KeyOperationError(RuntimeError):
@@ -115,23 +116,24 @@ def _rewrap_after(ring: Keyring, batch: int, after) -> tuple[int, object]:
     return len(rows), (rows[-1][0] if rows else None)
 
 
-def _rewrap_pass(ring: Keyring, batch: int, pause: float, progress, total: int) -> int:
+def _rewrap_pass(ring: Keyring, batch: int, throttle: Throttle, progress, total: int) -> int:
     """One pass over the data keys in id order; returns how many it rewrapped."""
     rewrapped, after = 0, None
     while True:
-        count, after = _rewrap_after(ring, batch, after)
+        with throttle.step():
+            count, after = _rewrap_after(ring, batch, after)
         if not count:
             return rewrapped
         rewrapped += count
         if progress:
             progress(total + rewrapped)
-        if pause:
-            time.sleep(pause)
 
 
 def rotate(*, new_version: bool = True, batch: int = 500, grace: float | None = None,
-           pause: float = 0.0, progress=None) -> RotationReport:
-    """Add a primary KEK (unless resuming) and rewrap every data key under it."""
+           throttle: Throttle = FLAT_OUT, progress=None) -> RotationReport:
+    """Add a primary KEK (unless resuming) and rewrap every data key under it; ``throttle``
+    rests between batches so that live requests keep the database (the command's default
+    works half of the time)."""
     started = time.monotonic()
     if new_version:
         add_kek_version()
@@ -145,7 +147,7 @@ def rotate(*, new_version: bool = True, batch: int = 500, grace: float | None = 
     grace = KEYRING_RECHECK_SECONDS * 2 if grace is None else grace
     total, waited = 0, False
     while True:
-        count = _rewrap_pass(ring, batch, pause, progress, total)
+        count = _rewrap_pass(ring, batch, throttle, progress, total)
         total += count
         if waited and not count:
             break

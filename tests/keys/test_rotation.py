@@ -16,6 +16,7 @@ from caseflow.crypto.keys import data_key, keyring
 from caseflow.crypto.models import DataKey
 from caseflow.extensions import db
 from caseflow.keys import rotation
+from caseflow.keys.throttle import Throttle
 from caseflow.survivors.models import Survivor
 from tests.factories import UserFactory, make_case, make_survivor
 
@@ -51,7 +52,7 @@ def test_rotation_while_another_thread_reads_and_writes(app, ring_file, runner):
     thread.start()
     try:
         time.sleep(0.3)
-        report = rotation.rotate(batch=3, grace=0.3, pause=0.01)
+        report = rotation.rotate(batch=3, grace=0.3, throttle=Throttle(0.5, pause=0.01))
         time.sleep(0.2)
     finally:
         stop.set()
