@@ -28,17 +28,24 @@ def term_for(name: str, version: int, bits: int, normalised: str) -> int:
     return int.from_bytes(digest[:8], "big") >> (64 - bits)
 
 
+def _initial_state(name: str) -> BlindIndexState:
+    return BlindIndexState(name=name, active_version=1, active_bits=current_app.config["CASEFLOW_BLIND_INDEX_BITS"])
+
+
 def state(name: str) -> BlindIndexState:
+    """The index's stored state, stored now if nothing was indexed yet (for writers)."""
     current = db.session.get(BlindIndexState, name)
     if current is None:
-        current = BlindIndexState(
-            name=name,
-            active_version=1,
-            active_bits=current_app.config["CASEFLOW_BLIND_INDEX_BITS"],
-        )
+        current = _initial_state(name)
         db.session.add(current)
         db.session.flush()
     return current
+
+
+def read_state(name: str) -> BlindIndexState:
+    """The index's state for a search: before anything was indexed, the initial one, not
+    stored (a search runs in a read request, which must not write)."""
+    return db.session.get(BlindIndexState, name) or _initial_state(name)
 
 
 def _live_versions(name: str) -> list[tuple[int, int]]:
@@ -80,7 +87,7 @@ def clear_terms(survivor_id: uuid.UUID) -> None:
 
 def candidate_ids(name: str, normalised: str):
     """A subquery of survivor ids whose term matches; callers must filter true matches."""
-    current = state(name)
+    current = read_state(name)
     term = term_for(name, current.active_version, current.active_bits, normalised)
     return select(SurvivorSearchTerm.survivor_id).where(
         SurvivorSearchTerm.index_name == name,

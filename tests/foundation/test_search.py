@@ -80,3 +80,16 @@ def test_name_normalisation_ignores_case_and_accents(words):
     plain = " ".join(words)
     stripped = "".join(c for c in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(c))
     assert normalize.person_name(plain.upper()) == normalize.person_name("  ".join(words)) == stripped
+
+
+def test_searching_before_anyone_is_registered_finds_nobody(client):
+    # A fresh deployment has no index state yet; the search (a read request, which must not
+    # write) used to store it and failed with a 500.
+    worker = UserFactory()
+    for query in ("document_type=DNI&document_number=12345678", "name=Ana%20P%C3%A9rez"):
+        response = client.get(f"/api/v1/survivors?{query}", headers=bearer(worker))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.get_json()["items"] == []
+    make_survivor(worker, document_number="12345678")
+    found = client.get("/api/v1/survivors?document_type=DNI&document_number=12.345.678", headers=bearer(worker))
+    assert [s["document_number"] for s in found.get_json()["items"]] == ["12345678"]
