@@ -36,6 +36,8 @@ AUDIT_LOCK_ID = 0x0CA5EF10
 class _Pending:
     writes: list[dict] = field(default_factory=list)
     reads: dict[tuple, set] = field(default_factory=dict)
+    #: Who the reads are by, when noted before the caller's row was expired (see keep_actor).
+    actor: dict | None = None
 
 
 def _pending(session: Session) -> _Pending:
@@ -104,6 +106,15 @@ def _survivor_id(instance):
     return getattr(instance, "survivor_id", None)
 
 
+def keep_actor(session: Session) -> None:
+    """Note who the queued reads are by while the caller's row is still loaded. A read
+    request's phase ends with a rollback, which expires every loaded row: naming the actor
+    afterwards selected her user row again, one more statement for every audited read."""
+    pending = session.info.get(AUDIT_INFO_KEY)
+    if pending and pending.reads and pending.actor is None:
+        pending.actor = _actor()
+
+
 def has_pending(session: Session) -> bool:
     pending = session.info.get(AUDIT_INFO_KEY)
     return bool(pending and (pending.writes or pending.reads))
@@ -124,7 +135,7 @@ def _write_pending(session: Session) -> None:
     pending = session.info.get(AUDIT_INFO_KEY)
     if not pending or not (pending.writes or pending.reads):
         return
-    actor = _actor()
+    actor = pending.actor or _actor()
     rows = list(pending.writes)
     for (entity_type, entity_id, case_id, survivor_id), names in pending.reads.items():
         rows.append({

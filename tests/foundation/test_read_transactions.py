@@ -8,11 +8,12 @@ decrypts her identity must wait to append its audit entry and only then answer.
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
 from flask import g
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from caseflow.audit.models import AuditEntry
 from caseflow.audit.services import AUDIT_LOCK_ID
@@ -92,6 +93,32 @@ def test_a_decrypting_read_answers_only_once_its_audit_entry_is_written(app, db_
     assert outcome["response"].status_code == 200
     [entry] = _reads_of(survivor_id)[before:]
     assert entry.actor_id == worker.id and "document_number" in entry.fields
+
+
+def test_an_audited_read_names_its_reader_without_reading_her_account_again(app, db_kind):
+    # The read phase ends with a rollback that expires the caller's row; the entry's actor is
+    # taken before it, so appending the entry does not select the user once more.
+    worker = UserFactory()
+    case = make_case(worker)
+    headers = bearer(worker)
+    survivor_id = case.survivor_id
+    db.session.commit()  # this thread must hold no lock of its own below
+    seen = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        thread, outcome = _get_in_thread(app, f"/api/v1/survivors/{survivor_id}", headers)
+        thread.join(timeout=30)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    assert outcome["response"].status_code == 200
+    assert sum(bool(re.search(r"\bFROM users\b", statement)) for statement in seen) == 1  # the caller, once
+    [entry] = _reads_of(survivor_id)[-1:]
+    assert (entry.actor_id, entry.actor_role, entry.organization_id) == (
+        worker.id, worker.role, worker.organization_id)
 
 
 def test_a_safe_method_that_changes_rows_fails_loudly(app):
