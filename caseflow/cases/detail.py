@@ -49,7 +49,8 @@ def _statement():
 def case_detail(case_id: uuid.UUID) -> dict:
     """The case as ``CaseDetailSchema`` gives it, if the caller may read it; else 404."""
     centre = case_centre_or_404("case.read")
-    rows = db.session.execute(_statement(), {"centre": centre, "case_id": case_id}).all()
+    # On the connection: plain rows, without the session's entity machinery around them.
+    rows = db.session.connection().execute(_statement(), {"centre": centre, "case_id": case_id}).all()
     if not rows:
         raise NotFound()
     return _item(rows)
