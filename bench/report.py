@@ -82,14 +82,22 @@ def fuzz() -> str:
     return "\n".join(rows) if len(rows) > 2 else "(no results yet)"
 
 
+def _throttle(data: dict) -> str:
+    """How the key operations were held back: their --share (runs from before it existed
+    went flat out) and any fixed --pause after each batch."""
+    share, pause = data.get("share", 1.0), data.get("pause_s", 0)
+    held = "flat out" if share >= 1 else f"share {share:g}"
+    return held + (f", pause {pause:g} s" if pause else "")
+
+
 def rotation_under_load() -> str:
-    rows = ["| database | survivors | rotation pause (s) | get case p95 quiet (ms) | p95 during rotation (ms) | ratio | "
+    rows = ["| database | survivors | throttle | get case p95 quiet (ms) | p95 during rotation (ms) | ratio | "
             "rotation data keys/s | p95 during re-encryption (ms) | ratio | re-encryption fields/s | "
             "re-encryption survivors/s | re-encryption run (s) |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for data in _results("rotation_under_load"):
         during, reenc, ratios = data.get("during_rotation") or {}, data.get("during_reencrypt") or {}, data["ratios"]
-        rows.append(f"| {data['database']} | {data['size']:,} | {data.get('pause_s', 0)} | {data['quiet']['p95_ms']} | "
+        rows.append(f"| {data['database']} | {data['size']:,} | {_throttle(data)} | {data['quiet']['p95_ms']} | "
                     f"{during.get('p95_ms', '-')} | "
                     f"{ratios.get('get_case_p95_during_rotation_vs_quiet', '-')} | {data.get('rotation_data_keys_per_s', '-')} | "
                     f"{reenc.get('p95_ms', '-')} | {ratios.get('get_case_p95_during_reencrypt_vs_quiet', '-')} | "
