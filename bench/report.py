@@ -93,8 +93,8 @@ def _throttle(data: dict) -> str:
 def rotation_under_load() -> str:
     rows = ["| database | survivors | throttle | get case p95 quiet (ms) | p95 during rotation (ms) | ratio | "
             "rotation data keys/s | p95 during re-encryption (ms) | ratio | re-encryption fields/s | "
-            "re-encryption survivors/s | re-encryption run (s) |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "re-encryption survivors/s | re-encryption run (s) | measured (UTC) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for data in _results("rotation_under_load"):
         during, reenc, ratios = data.get("during_rotation") or {}, data.get("during_reencrypt") or {}, data["ratios"]
         rows.append(f"| {data['database']} | {data['size']:,} | {_throttle(data)} | {data['quiet']['p95_ms']} | "
@@ -102,7 +102,7 @@ def rotation_under_load() -> str:
                     f"{ratios.get('get_case_p95_during_rotation_vs_quiet', '-')} | {data.get('rotation_data_keys_per_s', '-')} | "
                     f"{reenc.get('p95_ms', '-')} | {ratios.get('get_case_p95_during_reencrypt_vs_quiet', '-')} | "
                     f"{data.get('reencrypt_fields_per_s', '-')} | {data.get('reencrypt_survivors_per_s', '-')} | "
-                    f"{data.get('reencrypt_seconds', '-')} |")
+                    f"{data.get('reencrypt_seconds', '-')} | {data.get('at', '-').replace('T', ' ').rstrip('Z')} |")
     return "\n".join(rows) + "\n"
 
 
