@@ -22,7 +22,7 @@ from functools import cache
 
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from caseflow.core.errors import Forbidden, NotFound
 from caseflow.extensions import db
@@ -215,40 +215,47 @@ def scope_audit(user=None):
 
 
 def _one(statement, model, record_id: uuid.UUID):
-    # unique(): the caller's loader options may join a collection (several rows, one record).
-    found = db.session.scalars(statement.where(model.id == record_id)).unique().one_or_none()
+    found = db.session.scalars(statement.where(model.id == record_id)).one_or_none()
     if found is None:
         raise NotFound()
     return found
 
 
-def case_centre_or_404(permission: str = "case.read", user=None):
-    """The centre within whose cases the caller may look one up with this permission, or 404:
-    for :func:`case_or_404` and for lookups that read a case's rows without loading it."""
+def case_lookup(case_id: uuid.UUID, permission: str = "case.read", user=None) -> dict:
+    """The parameters of :func:`case_within_reach` for this caller and case, or 404 (for
+    :func:`case_or_404` and for lookups that read a case's rows without loading it)."""
     _require_record(permission, user)
     centre = _case_centre(user or current_user)
     if centre is None:
         raise NotFound()
-    return centre
+    return {"centre": centre, "case_id": case_id}
+
+
+@cache
+def case_within_reach():
+    """:func:`scope_cases` narrowed to one case, as a WHERE clause whose ``centre`` and
+    ``case_id`` come from :func:`case_lookup`. Built once: most requests look a case up, and
+    building the clause cost as much as running it (a built statement keeps its compiled
+    form's cache key)."""
+    from caseflow.cases.models import Case
+
+    return and_(Case.organization_id == bindparam("centre"), Case.id == bindparam("case_id"))
 
 
 def case_or_404(case_id: uuid.UUID, permission: str = "case.read", user=None):
     """The case, if within reach."""
-    centre = case_centre_or_404(permission, user)
-    found = db.session.scalars(_case_within_centre(), {"centre": centre, "case_id": case_id}).one_or_none()
+    params = case_lookup(case_id, permission, user)
+    found = db.session.scalars(_case_within_reach(), params).one_or_none()
     if found is None:
         raise NotFound()
     return found
 
 
 @cache
-def _case_within_centre():
-    """:func:`scope_cases` narrowed to one case, built once: most requests look a case up,
-    and building the statement cost as much as running it (a built statement keeps its
-    compiled form's cache key)."""
+def _case_within_reach():
     from caseflow.cases.models import Case
 
-    return select(Case).where(Case.organization_id == bindparam("centre"), Case.id == bindparam("case_id"))
+    return select(Case).where(case_within_reach())
 
 
 def survivor_or_404(survivor_id: uuid.UUID, permission: str = "survivor.read", user=None):

@@ -12,12 +12,12 @@ from __future__ import annotations
 import uuid
 from functools import cache
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, select
 
-from caseflow.access.policy import case_centre_or_404
+from caseflow.access.policy import case_lookup, case_within_reach
 from caseflow.cases.models import Case, CaseAssignment
 from caseflow.core.errors import NotFound
-from caseflow.core.rows import iso, text_or_none
+from caseflow.core.rows import iso
 from caseflow.directory.models import User
 from caseflow.extensions import db
 from caseflow.survivors.models import Survivor
@@ -34,23 +34,23 @@ ASSIGNEE_COLUMNS = (User.id, User.username, User.full_name, User.role, User.disc
 @cache
 def _statement():
     """One row per current assignee (one row with nulls when nobody carries the case), the
-    case narrowed to the caller's centre as in :func:`caseflow.access.policy.case_or_404`.
-    Built once, on first use, when every model is mapped."""
+    case within the caller's reach by the policy's own clause. Built once, on first use,
+    when every model is mapped."""
     return (
         select(*CASE_COLUMNS, Survivor.erased_at, *ASSIGNEE_COLUMNS)
         .join(Survivor, Survivor.id == Case.survivor_id)
         .outerjoin(CaseAssignment, and_(CaseAssignment.case_id == Case.id, CaseAssignment.ended_at.is_(None)))
         .outerjoin(User, User.id == CaseAssignment.user_id)
-        .where(Case.organization_id == bindparam("centre"), Case.id == bindparam("case_id"))
+        .where(case_within_reach())
         .order_by(CaseAssignment.assigned_at, CaseAssignment.id)
     )
 
 
 def case_detail(case_id: uuid.UUID) -> dict:
     """The case as ``CaseDetailSchema`` gives it, if the caller may read it; else 404."""
-    centre = case_centre_or_404("case.read")
+    params = case_lookup(case_id, "case.read")
     # On the connection: plain rows, without the session's entity machinery around them.
-    rows = db.session.connection().execute(_statement(), {"centre": centre, "case_id": case_id}).all()
+    rows = db.session.connection().execute(_statement(), params).all()
     if not rows:
         raise NotFound()
     return _item(rows)
