@@ -36,7 +36,7 @@ AUDIT_LOCK_ID = 0x0CA5EF10
 class _Pending:
     writes: list[dict] = field(default_factory=list)
     reads: dict[tuple, set] = field(default_factory=dict)
-    #: Who the reads are by, when noted before the caller's row was expired (see keep_actor).
+    #: Who the reads are by, taken with the first of them (see note_read).
     actor: dict | None = None
 
 
@@ -91,7 +91,12 @@ def record_model_write(action: str, instance, fields=None, detail=None) -> None:
 
 def note_read(instance, field_name: str) -> None:
     key = (instance.__tablename__, instance.id, _case_id(instance), _survivor_id(instance))
-    _pending(db.session()).reads.setdefault(key, set()).add(field_name)
+    pending = _pending(db.session())
+    if pending.actor is None:
+        # While the caller's row is loaded: a read request's phase ends with a rollback that
+        # expires it, and naming her at the append would select her user row again.
+        pending.actor = _actor()
+    pending.reads.setdefault(key, set()).add(field_name)
 
 
 def _case_id(instance):
@@ -104,15 +109,6 @@ def _survivor_id(instance):
     if instance.__tablename__ == "survivors":
         return instance.id
     return getattr(instance, "survivor_id", None)
-
-
-def keep_actor(session: Session) -> None:
-    """Note who the queued reads are by while the caller's row is still loaded. A read
-    request's phase ends with a rollback, which expires every loaded row: naming the actor
-    afterwards selected her user row again, one more statement for every audited read."""
-    pending = session.info.get(AUDIT_INFO_KEY)
-    if pending and pending.reads and pending.actor is None:
-        pending.actor = _actor()
 
 
 def has_pending(session: Session) -> bool:

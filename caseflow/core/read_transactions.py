@@ -59,10 +59,9 @@ def in_read_phase(session: Session) -> bool:
 def end_read_phase(session: Session) -> None:
     """Close the read phase's connection, keeping the audit entries it queued, and let what
     follows (appending those entries) begin as a write transaction."""
-    from caseflow.audit.services import AUDIT_INFO_KEY, keep_actor
+    from caseflow.audit.services import AUDIT_INFO_KEY
 
     if in_read_phase(session):
-        keep_actor(session)
         queued = session.info.pop(AUDIT_INFO_KEY, None)
         session.rollback()  # nothing but reads happened in it (the flush guard saw to that)
         if queued is not None:
