@@ -60,6 +60,7 @@ def test_rotation_while_another_thread_reads_and_writes(app, ring_file, runner):
     assert errors == []
     assert report.primary == "k2" and len(written) > 0
     db.session.remove()
+    worker = db.session.get(type(worker), worker_id)  # the reader, in this session again
     # No lost write: every case the thread wrote is there and decrypts.
     with acting_as(worker):
         for case_id, survivor_id in written:
