@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from datetime import date
+from functools import cache
 
 from flask import g
 from sqlalchemy import LargeBinary
@@ -115,18 +116,15 @@ class EncryptedAttribute:
         setattr(instance, self.column, aead.seal_field(data_key(key_id), key_id, self._encode(value), context))
 
 
-_ATTRIBUTES: dict[type, list[EncryptedAttribute]] = {}
-
-
 def encrypted_attributes(model) -> list[EncryptedAttribute]:
     """The model's encrypted attributes (looked up once per class: re-encryption asks per row)."""
-    found = _ATTRIBUTES.get(model)
-    if found is None:
-        found = _ATTRIBUTES[model] = [
-            attr for klass in type.mro(model) for attr in vars(klass).values()
-            if isinstance(attr, EncryptedAttribute)
-        ]
-    return list(found)
+    return list(_encrypted_attributes(model))
+
+
+@cache
+def _encrypted_attributes(model) -> tuple[EncryptedAttribute, ...]:
+    return tuple(attr for klass in type.mro(model) for attr in vars(klass).values()
+                 if isinstance(attr, EncryptedAttribute))
 
 
 def reseal(instance, new_key_id: uuid.UUID) -> int:

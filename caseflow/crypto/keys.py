@@ -96,16 +96,18 @@ def data_key(key_id: uuid.UUID) -> bytes:
     record = db.session.get(DataKey, key_id)
     if record is None:
         raise DataKeyMissing(str(key_id))
-    ring = keyring()
-    if record.kek_id not in ring.keks and not current_app.config.get("CASEFLOW_KEYRING"):
+    raw = cache[key_id] = _unwrap(keyring(), record.id, record.kek_id, record.wrapped)
+    return raw
+
+
+def _unwrap(ring, key_id: uuid.UUID, kek_id: str, wrapped: bytes) -> bytes:
+    if kek_id not in ring.keks and not current_app.config.get("CASEFLOW_KEYRING"):
         ring = reload_keyring()  # rotated by another process since this one loaded it
     try:
-        kek = ring.kek(record.kek_id)
+        kek = ring.kek(kek_id)
     except KeyringError as exc:
         raise aead.DecryptionError(str(exc)) from None
-    raw = aead.unwrap_key(kek, record.wrapped, record.id)
-    cache[key_id] = raw
-    return raw
+    return aead.unwrap_key(kek, wrapped, key_id)
 
 
 def unwrap_data_keys(rows) -> None:
@@ -115,17 +117,9 @@ def unwrap_data_keys(rows) -> None:
     key unwrapped here decrypts exactly what ``data_key`` would have fetched one by one.
     """
     cache = _cache()
-    ring = keyring()
     for key_id, kek_id, wrapped in rows:
-        if key_id in cache:
-            continue
-        if kek_id not in ring.keks and not current_app.config.get("CASEFLOW_KEYRING"):
-            ring = reload_keyring()
-        try:
-            kek = ring.kek(kek_id)
-        except KeyringError as exc:
-            raise aead.DecryptionError(str(exc)) from None
-        cache[key_id] = aead.unwrap_key(kek, wrapped, key_id)
+        if key_id not in cache:
+            cache[key_id] = _unwrap(keyring(), key_id, kek_id, wrapped)
 
 
 def forget_data_key(key_id: uuid.UUID) -> None:

@@ -9,6 +9,7 @@ her cases.
 from __future__ import annotations
 
 import uuid
+from functools import cache
 
 from sqlalchemy import Uuid, bindparam, exists, literal_column, select, union_all
 
@@ -75,9 +76,6 @@ def _owned_by(model, survivor_id):
     return model.case_id.in_(select(Case.id).where(Case.survivor_id == survivor_id))
 
 
-_HOLDING: dict[tuple[type, ...], object] = {}
-
-
 def models_holding_rows(survivor_id: uuid.UUID, models: list[type]) -> list[type]:
     """Which of ``models`` hold at least one row of hers, asked in one statement.
 
@@ -88,15 +86,18 @@ def models_holding_rows(survivor_id: uuid.UUID, models: list[type]) -> list[type
     models = tuple(models)
     if not models:
         return []
-    statement = _HOLDING.get(models)
-    if statement is None:
-        her = bindparam("survivor_id", type_=Uuid)
-        statement = _HOLDING[models] = union_all(*(
-            select(literal_column(str(position))).where(exists().where(_owned_by(model, her)))
-            for position, model in enumerate(models)
-        ))
-    found = {int(position) for position in db.session.scalars(statement, {"survivor_id": survivor_id})}
+    found = {int(position) for position in db.session.scalars(_holding(models), {"survivor_id": survivor_id})}
     return [model for position, model in enumerate(models) if position in found]
+
+
+@cache
+def _holding(models: tuple[type, ...]):
+    """Built once per set of models: one ``SELECT <position> WHERE EXISTS (her rows)`` each."""
+    her = bindparam("survivor_id", type_=Uuid)
+    return union_all(*(
+        select(literal_column(str(position))).where(exists().where(_owned_by(model, her)))
+        for position, model in enumerate(models)
+    ))
 
 
 def owner_id(instance) -> uuid.UUID | None:
