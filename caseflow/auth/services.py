@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
 import uuid
+from datetime import timedelta
 from functools import cache
 from typing import NamedTuple
 

@@ -21,6 +21,7 @@ from caseflow.survivors.services import readable
 #: Roles that can carry a case at a centre.
 ASSIGNABLE_ROLES = ("caseworker", "supervisor")
 
+
 def add_event(case: Case, kind: str, detail: dict | None = None) -> CaseEvent:
     event = CaseEvent(case_id=case.id, at=utcnow(), kind=kind, detail=detail,
                       actor_id=getattr(current_user, "id", None))
