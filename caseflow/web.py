@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext
 from flask_babel import refresh as refresh_locale
 from flask_login import current_user
@@ -23,7 +24,19 @@ REQUEST_STATE = (
 )
 
 
+class CookieSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building a signing serializer for a request
+    that sends no session cookie (every bearer-token request): the default builds one on
+    every request before it looks for the cookie."""
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def register_extensions(app: Flask) -> None:
+    app.session_interface = CookieSessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(_migrations_dir()))
     from caseflow.i18n import select_locale
@@ -147,17 +160,8 @@ def register_request_hooks(app: Flask) -> None:
         committed on their own, so a failed request never hides a read. A read request's
         entries are appended after its read phase ends (caseflow.core.read_transactions).
         """
-        from caseflow.audit.services import has_pending
-
         try:
-            if g.get("caseflow_read_phase"):
-                end_read_phase(db.session())
-            if response.status_code < 400 or g.pop("caseflow_keep_changes", False):
-                db.session.commit()
-            else:
-                db.session.rollback()
-                if has_pending(db.session()):
-                    db.session.commit()
+            _end_unit_of_work(response.status_code)
         except DATABASE_UNAVAILABLE as error:
             # The commit itself failed (connection lost, disk full): the work is rolled back,
             # so the client must not see the success the view prepared.
@@ -173,15 +177,44 @@ def register_request_hooks(app: Flask) -> None:
         g.pop("caseflow_read_phase", None)
 
 
+def _end_unit_of_work(status_code: int) -> None:
+    from caseflow.audit.services import has_pending
+
+    session = db.session()
+    if g.get("caseflow_read_phase"):
+        if not has_pending(session):
+            # Nothing decrypted, nothing to record: releasing the read's connection (it ran
+            # in autocommit) is all there is to do; a commit after it would be empty.
+            session.rollback()
+            return
+        end_read_phase(session)
+    if status_code < 400 or g.pop("caseflow_keep_changes", False):
+        session.commit()
+    else:
+        session.rollback()
+        if has_pending(session):
+            session.commit()
+
+
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    ("Cache-Control", "no-store"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def _security_headers(response):
+    """Set each header the view did not set itself (one view sets its own policy)."""
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-    headers.setdefault("Cache-Control", "no-store")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    # One pass over the few headers present: werkzeug's setdefault raises and catches a
+    # KeyError for every header it then adds.
+    present = {name.lower() for name, _ in headers}
+    for name, value in (*SECURITY_HEADERS, HSTS) if request.is_secure else SECURITY_HEADERS:
+        if name.lower() not in present:
+            headers.add(name, value)
 
 
 def register_error_handlers(app: Flask) -> None:
