@@ -93,8 +93,9 @@ def note_read(instance, field_name: str) -> None:
     key = (instance.__tablename__, instance.id, _case_id(instance), _survivor_id(instance))
     pending = _pending(db.session())
     if pending.actor is None:
-        # While the caller's row is loaded: a read request's phase ends with a rollback that
-        # expires it, and naming her at the append would select her user row again.
+        # Now, while she is loaded: where she is a User entity (commands, tests acting as
+        # someone), the rollback that ends a read phase expires her, and naming her at the
+        # append would select her row again.
         pending.actor = _actor()
     pending.reads.setdefault(key, set()).add(field_name)
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext
 from sqlalchemy import bindparam, case, func, select, update
 
 from caseflow.audit.services import record
+from caseflow.auth.caller import Caller
 from caseflow.auth.models import AuthToken, usable
 from caseflow.auth.passwords import burn_verification, verify_password
 from caseflow.core.clock import utcnow
@@ -97,16 +98,20 @@ def issue_token(user: User, kind: str, ttl: timedelta | None) -> tuple[str, Auth
 class Credential(NamedTuple):
     """Who a presented token speaks for, and which token it was (to revoke it on logout)."""
 
-    user: User
+    user: Caller
     token_id: uuid.UUID
+
+
+#: The caller's columns in the order of :class:`Caller`'s fields.
+CALLER_COLUMNS = (User.id, User.username, User.full_name, User.role, User.discipline, User.organization_id)
 
 
 @cache
 def _caller_by_token():
-    """Every authenticated request runs this: the caller as the one entity it loads, with only
-    the token columns its checks need (an eager-loaded token object cost as much again), built
-    once on first use, when every model is mapped."""
-    return (select(User, AuthToken.id, AuthToken.kind, AuthToken.expires_at, AuthToken.revoked_at)
+    """Every authenticated request runs this: the caller's columns and the token's, as plain
+    rows, built once on first use, when every model is mapped."""
+    return (select(*CALLER_COLUMNS, User.active, AuthToken.id.label("token_id"), AuthToken.kind,
+                   AuthToken.expires_at, AuthToken.revoked_at)
             .join(AuthToken, AuthToken.user_id == User.id)
             .where(AuthToken.token_hash == bindparam("token_hash")))
 
@@ -116,12 +121,13 @@ def token_for(raw: str | None, kind: str) -> Credential | None:
     its account active."""
     if not raw or len(raw) > 100:
         return None
-    row = db.session.execute(_caller_by_token(), {"token_hash": _digest(raw)}).first()
+    # On the connection: a row, without the session's entity machinery (see Caller).
+    row = db.session.connection().execute(_caller_by_token(), {"token_hash": _digest(raw)}).first()
     if row is None or row.kind != kind or not usable(row.revoked_at, row.expires_at, utcnow()):
         return None
-    if not row.User.is_active:
+    if not row.active:
         return None
-    return Credential(row.User, row.id)
+    return Credential(Caller(*row[:len(CALLER_COLUMNS)]), row.token_id)
 
 
 def revoke(token: AuthToken) -> None:

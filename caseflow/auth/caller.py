@@ -1,0 +1,46 @@
+"""Who an authenticated request acts as: ``current_user`` for every token-authenticated request."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from caseflow.extensions import db
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The account behind a request's token, as read with the token in one row.
+
+    It is what policies, services and the audit trail ask of the person acting (who she is,
+    her role, her organization) and nothing they could change: a snapshot, not a session
+    entity. Loading her as a ``User`` entity on every request cost as much as the rest of a
+    case read, and an entity is expired by the rollbacks a request may go through, so that
+    reading her id afterwards would select her row again. Commands and tests act as a loaded
+    ``User`` instead (caseflow.core.acting), which answers the same attributes.
+
+    Changing the account (password, role, deactivation) goes through the ``User`` entity,
+    loaded by id; a deactivated account's tokens fail at the next request's lookup.
+    """
+
+    id: uuid.UUID
+    username: str
+    full_name: str | None
+    role: str
+    discipline: str | None
+    organization_id: uuid.UUID
+
+    # flask-login's user interface: only an active account's token yields a Caller.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def organization(self):
+        """Her organization, loaded when asked for (by /auth/me and the national-oversight rule)."""
+        from caseflow.directory.models import Organization
+
+        return db.session.get(Organization, self.organization_id)
