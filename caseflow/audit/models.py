@@ -43,18 +43,32 @@ class AuditEntry(db.Model):
     hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
 
     def canonical(self) -> dict:
-        return {
-            "at": self.at.isoformat(),
-            "actor_id": str(self.actor_id) if self.actor_id else None,
-            "actor_kind": self.actor_kind,
-            "actor_role": self.actor_role,
-            "organization_id": str(self.organization_id) if self.organization_id else None,
-            "action": self.action,
-            "entity_type": self.entity_type,
-            "entity_id": self.entity_id,
-            "case_id": str(self.case_id) if self.case_id else None,
-            "survivor_id": str(self.survivor_id) if self.survivor_id else None,
-            "fields": sorted(self.fields) if self.fields else None,
-            "detail": self.detail,
-            "request_id": self.request_id,
-        }
+        return canonical({name: getattr(self, name) for name in CHAINED_COLUMNS})
+
+
+#: The columns an entry's hash covers (all but its id and the links themselves).
+CHAINED_COLUMNS = ("at", "actor_id", "actor_kind", "actor_role", "organization_id", "action", "entity_type",
+                   "entity_id", "case_id", "survivor_id", "fields", "detail", "request_id")
+
+
+def canonical(values) -> dict:
+    """An entry's chained content in the one form its hash is computed over, from its
+    column values (an entry being appended is hashed before it is a row)."""
+    def text(value):
+        return str(value) if value else None
+
+    return {
+        "at": values["at"].isoformat(),
+        "actor_id": text(values["actor_id"]),
+        "actor_kind": values["actor_kind"],
+        "actor_role": values["actor_role"],
+        "organization_id": text(values["organization_id"]),
+        "action": values["action"],
+        "entity_type": values["entity_type"],
+        "entity_id": values["entity_id"],
+        "case_id": text(values["case_id"]),
+        "survivor_id": text(values["survivor_id"]),
+        "fields": sorted(values["fields"]) if values["fields"] else None,
+        "detail": values["detail"],
+        "request_id": values["request_id"],
+    }

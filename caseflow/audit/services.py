@@ -15,13 +15,14 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask import g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
-from caseflow.audit.models import AuditEntry
+from caseflow.audit.models import AuditEntry, canonical
 from caseflow.core.clock import utcnow
 from caseflow.crypto.keys import keyring
 from caseflow.extensions import db
@@ -30,6 +31,7 @@ GENESIS = "0" * 64
 #: Where a session keeps the entries waiting for its commit.
 AUDIT_INFO_KEY = "caseflow_audit"
 AUDIT_LOCK_ID = 0x0CA5EF10
+audit_entries = AuditEntry.__table__
 
 
 @dataclass
@@ -118,20 +120,25 @@ def has_pending(session: Session) -> bool:
 
 
 # -- chaining --------------------------------------------------------------------------
-def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
-    body = json.dumps(entry.canonical(), sort_keys=True, separators=(",", ":"), default=str)
+def chain_hash(prev_hash: str, entry: AuditEntry | dict) -> str:
+    """The link after ``prev_hash`` for an entry, or for an entry's column values."""
+    content = entry.canonical() if isinstance(entry, AuditEntry) else canonical(entry)
+    body = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
     return hmac.new(keyring().audit_key, (prev_hash + body).encode(), hashlib.sha256).hexdigest()
 
 
-def _lock(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": AUDIT_LOCK_ID})
+@cache
+def _last_link():
+    return select(audit_entries.c.hash).order_by(audit_entries.c.id.desc()).limit(1)
 
 
 def _write_pending(session: Session) -> None:
     pending = session.info.get(AUDIT_INFO_KEY)
     if not pending or not (pending.writes or pending.reads):
         return
+    # The changes go to the database before the chain's lock is taken: it is held until the
+    # commit, and every other writer waits for it.
+    session.flush()
     actor = pending.actor or _actor()
     rows = list(pending.writes)
     for (entity_type, entity_id, case_id, survivor_id), names in pending.reads.items():
@@ -141,16 +148,16 @@ def _write_pending(session: Session) -> None:
             "fields": sorted(names), "detail": None, "request_id": _request_id(),
         })
     session.info[AUDIT_INFO_KEY] = _Pending()
-    _lock(session)
-    prev = session.execute(
-        select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).scalar() or GENESIS
+    # Entries are appended as plain rows on the session's connection: nothing reads them back
+    # as objects, and the unit of work's flush of each one cost more than the rest of a search.
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": AUDIT_LOCK_ID})
+    prev = connection.execute(_last_link()).scalar() or GENESIS
     for row in rows:
-        entry = AuditEntry(**row, prev_hash=prev)
-        entry.hash = chain_hash(prev, entry)
-        session.add(entry)
-        prev = entry.hash
-    session.flush()
+        row["prev_hash"] = prev
+        row["hash"] = prev = chain_hash(prev, row)
+    connection.execute(audit_entries.insert(), rows)
 
 
 @event.listens_for(Session, "before_commit")
