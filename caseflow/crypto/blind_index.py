@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from caseflow.crypto.keys import keyring
 from caseflow.crypto.models import BlindIndexState, SurvivorSearchTerm
@@ -42,10 +43,18 @@ def state(name: str) -> BlindIndexState:
     return current
 
 
-def read_state(name: str) -> BlindIndexState:
-    """The index's state for a search: before anything was indexed, the initial one, not
-    stored (a search runs in a read request, which must not write)."""
-    return db.session.get(BlindIndexState, name) or _initial_state(name)
+def read_state(name: str):
+    """The index's active version and width for a search, as a row: before anything was
+    indexed, the initial ones, not stored (a search runs in a read request, which must not
+    write)."""
+    row = db.session.connection().execute(_active_state(), {"name": name}).first()
+    return row or _initial_state(name)
+
+
+@cache
+def _active_state():
+    return select(BlindIndexState.active_version, BlindIndexState.active_bits).where(
+        BlindIndexState.name == bindparam("name"))
 
 
 def _live_versions(name: str) -> list[tuple[int, int]]:
@@ -85,12 +94,19 @@ def clear_terms(survivor_id: uuid.UUID) -> None:
     db.session.execute(delete(SurvivorSearchTerm).where(SurvivorSearchTerm.survivor_id == survivor_id))
 
 
-def candidate_ids(name: str, normalised: str):
-    """A subquery of survivor ids whose term matches; callers must filter true matches."""
+def candidate_params(name: str, normalised: str) -> dict:
+    """The parameters of :func:`candidates` for a normalised value."""
     current = read_state(name)
-    term = term_for(name, current.active_version, current.active_bits, normalised)
+    return {"index_name": name, "index_version": current.active_version,
+            "index_term": term_for(name, current.active_version, current.active_bits, normalised)}
+
+
+@cache
+def candidates():
+    """A subquery of the survivor ids whose term matches (callers keep only true matches),
+    its value from :func:`candidate_params`; built once, for statements built once."""
     return select(SurvivorSearchTerm.survivor_id).where(
-        SurvivorSearchTerm.index_name == name,
-        SurvivorSearchTerm.version == current.active_version,
-        SurvivorSearchTerm.term == term,
+        SurvivorSearchTerm.index_name == bindparam("index_name"),
+        SurvivorSearchTerm.version == bindparam("index_version"),
+        SurvivorSearchTerm.term == bindparam("index_term"),
     )

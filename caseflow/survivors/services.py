@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from caseflow.access.policy import scope_survivors
+from caseflow.access.policy import scope_survivors, survivor_reach, survivors_within_reach
 from caseflow.audit.services import record_model_write
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Gone, Unprocessable
@@ -93,19 +95,27 @@ def readable(survivor: Survivor) -> Survivor:
 
 
 def _true_matches(index_name: str, normalised: str, matches) -> list[Survivor]:
-    # Each candidate's wrapped data key comes with her row: checking her decrypted value would
-    # otherwise fetch the key on its own, one more round trip per candidate.
-    statement = (
-        scope_survivors()
+    reach = survivor_reach()
+    if reach is None:
+        return []
+    rows = db.session.execute(_search(), {**reach, **blind_index.candidate_params(index_name, normalised)}).all()
+    unwrap_data_keys([key for _survivor, *key in rows if key[0] is not None])
+    return [survivor for survivor, *_key in rows if matches(survivor)][:SEARCH_LIMIT]
+
+
+@cache
+def _search():
+    """The candidates of a blind-index term within the caller's reach, built once. Each
+    comes with her wrapped data key: checking her decrypted value would otherwise fetch the
+    key on its own, one more round trip per candidate."""
+    return (
+        select(Survivor)
         .outerjoin(DataKey, DataKey.id == Survivor.data_key_id)
         .add_columns(DataKey.id, DataKey.kek_id, DataKey.wrapped)
-        .where(Survivor.id.in_(blind_index.candidate_ids(index_name, normalised)), Survivor.erased_at.is_(None))
+        .where(survivors_within_reach(), Survivor.id.in_(blind_index.candidates()), Survivor.erased_at.is_(None))
         .order_by(Survivor.created_at)
         .limit(SEARCH_LIMIT * 4)
     )
-    rows = db.session.execute(statement).all()
-    unwrap_data_keys([key for _survivor, *key in rows if key[0] is not None])
-    return [survivor for survivor, *_key in rows if matches(survivor)][:SEARCH_LIMIT]
 
 
 def find_by_document(document_type: str, number: str) -> list[Survivor]:

@@ -41,6 +41,18 @@ def test_search_never_crosses_centres(client, two_centres):
     assert response.get_json()["total"] == 0
 
 
+def test_the_survivor_list_holds_the_centres_own_survivors_only(client, two_centres):
+    from tests.factories import make_survivor
+
+    mine, theirs = two_centres
+    here = {str(make_case(mine).survivor_id), str(make_survivor(mine).id)}
+    there = {str(make_survivor(theirs).id)}
+    for user, expected in ((mine, here), (theirs, there)):
+        body = client.get("/api/v1/survivors?per_page=10", headers=bearer(user)).get_json()
+        assert body["total"] == len(expected)
+        assert {item["id"] for item in body["items"]} == expected
+
+
 @pytest.mark.parametrize("role", ["admin", "mentor", "psychologist", "liaison"])
 def test_roles_without_case_duties_read_no_case_content(client, role):
     centre = OrganizationFactory()
