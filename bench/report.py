@@ -164,9 +164,25 @@ def referral_reports() -> str:
     return "\n".join(rows) + "\n\n" + "\n\n".join(notes) + "\n"
 
 
-RENDERERS = {"foundation": foundation_http, "soak": soak, "rotation": rotation,
+def cpu_per_request() -> str:
+    rows = ["| database | cases | code | bare read ms | get case ms | get case / bare | search ms | search / bare |",
+            "|---|---:|---|---:|---:|---:|---:|---:|"]
+    for data in sorted(_results("cpu_per_request"), key=lambda d: (d["database"], d["size"], d["_file"])):
+        rows.append(f"| {data['database']} | {data['size']:,} | {data['commit']} | {data['bare_read_cpu_ms']} | "
+                    f"{data['get_case_cpu_ms']} | {data['get_case_vs_bare']:.2f} | "
+                    f"{data['search_document_cpu_ms']} | {data['search_document_vs_bare']:.2f} |")
+    if len(rows) == 2:
+        rows.append("| (no results yet) | | | | | | | |")
+    runs = {(d["rounds"], d["block"]) for d in _results("cpu_per_request")}
+    note = "".join(f"\nProcess CPU per request, medians of {r} rounds of {b} requests per route."
+                   for r, b in sorted(runs))
+    return "\n".join(rows) + "\n" + note
+
+
+RENDERERS = {"foundation": foundation_http, "cpu_per_request": cpu_per_request, "soak": soak, "rotation": rotation,
              "rotation_under_load": rotation_under_load, "scheduler": scheduler_pass,
              "referrals": referral_reports}
+
 #: Blocks of docs/reliability.md.
 RELIABILITY_RENDERERS = {"fuzz": fuzz, "soak": soak}
 

@@ -1,0 +1,119 @@
+"""CPU per request, in process: caseflow's get case and search against the bare read.
+
+    python -m bench.cpu_per_request --db sqlite --size 10000 [--rounds 15 --block 300]
+    python -m bench.cpu_per_request ... --profile search_document   # cProfile of one route
+
+Uses the database and sampled ids an earlier ``bench.http_foundation`` run generated for the
+same ``--db`` and ``--size``. Both applications answer through Flask's test client in this
+one process, in alternating blocks, and each block's process CPU time is divided by its
+requests; the figures are medians over the rounds, and each ratio is taken within a round.
+This isolates what a request costs the server from the HTTP load's queueing (the HTTP
+benchmark is where the targets are judged); it is the tool for finding where that cost goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import random
+import statistics
+import subprocess
+import time
+
+from bench import common
+from bench.http_foundation import PASSWORD, USER, ids_path
+
+ROUTES = ("get_case", "search_document")
+
+
+def _clients(kind: str, size: int):
+    url = common.database_url(kind, f"caseflow_bench_{size}")
+    os.environ.update({k: v for k, v in common.server_env(url).items() if k.startswith("CASEFLOW_")})
+    from bench import bare_app
+    from caseflow import create_app
+
+    app = create_app()
+    caseflow, bare = app.test_client(), bare_app.app.test_client()
+    token = caseflow.post("/api/v1/auth/tokens", json={"username": USER, "password": PASSWORD}).get_json()["token"]
+    return caseflow, bare, {"Authorization": f"Bearer {token}"}
+
+
+def requests(kind: str, size: int) -> dict:
+    """One callable per route, each making one request and checking its answer."""
+    from bench.generate import document_number
+
+    caseflow, bare, headers = _clients(kind, size)
+    ids = json.loads(ids_path(kind, size).read_text())
+    rng = random.Random(1)
+
+    def bare_read():
+        assert bare.get(f"/bare/cases/{rng.choice(ids)}").status_code == 200
+
+    def get_case():
+        assert caseflow.get(f"/api/v1/cases/{rng.choice(ids)}", headers=headers).status_code == 200
+
+    def search_document():
+        response = caseflow.get("/api/v1/survivors?document_type=DNI&document_number="
+                                f"{document_number(rng.randrange(size))}", headers=headers)
+        assert response.status_code == 200 and response.get_json()["total"] == 1
+
+    return {"bare_read": bare_read, "get_case": get_case, "search_document": search_document}
+
+
+def _cpu_ms(call, count: int) -> float:
+    started = time.process_time()
+    for _ in range(count):
+        call()
+    return (time.process_time() - started) / count * 1000
+
+
+def measure(calls: dict, rounds: int, block: int) -> dict:
+    for call in calls.values():  # warm up: compiled statements, unwrapped keys, imports
+        _cpu_ms(call, 200)
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    ratios: dict[str, list[float]] = {name: [] for name in ROUTES}
+    for _ in range(rounds):
+        this_round = {name: _cpu_ms(call, block) for name, call in calls.items()}
+        for name, value in this_round.items():
+            samples[name].append(value)
+        for name in ROUTES:
+            ratios[name].append(this_round[name] / this_round["bare_read"])
+    result = {f"{name}_cpu_ms": round(statistics.median(values), 3) for name, values in samples.items()}
+    result.update({f"{name}_vs_bare": round(statistics.median(values), 2) for name, values in ratios.items()})
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--block", type=int, default=300, help="requests per route per round")
+    parser.add_argument("--profile", choices=("bare_read", *ROUTES), help="print a cProfile of one route instead")
+    args = parser.parse_args()
+    calls = requests(args.db, args.size)
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.runcall(lambda: [calls[args.profile]() for _ in range(args.block * 5)])
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+        return
+    result = {"benchmark": "cpu_per_request", "database": args.db, "size": args.size, "commit": _commit(),
+              "rounds": args.rounds, "block": args.block, **measure(calls, args.rounds, args.block),
+              "machine": common.machine()}
+    print(json.dumps(result))
+    print("->", common.write_result(f"cpu-{args.db}-{args.size}", result))
+
+
+def _commit() -> str:
+    """The code measured: the checkout's commit, marked when it has uncommitted changes."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=common.ROOT, capture_output=True, text=True).stdout.strip()
+
+    return git("rev-parse", "--short", "HEAD") + (" (modified)" if git("status", "--porcelain", "caseflow") else "")
+
+
+if __name__ == "__main__":
+    main()
