@@ -133,7 +133,7 @@ def rotate(*, new_version: bool = True, batch: int = 500, grace: float | None = 
            throttle: Throttle = FLAT_OUT, progress=None) -> RotationReport:
     """Add a primary KEK (unless resuming) and rewrap every data key under it; ``throttle``
     rests between batches so that live requests keep the database (the command's default
-    works half of the time)."""
+    works a third of the time)."""
     started = time.monotonic()
     if new_version:
         add_kek_version()

@@ -38,7 +38,11 @@ def test_it_rests_in_proportion_to_the_work_just_done():
     flat_out = Throttle(1.0, sleep=fake.sleep, clock=fake.clock)
     _work(flat_out, fake, 0.5)
     assert len(fake.rests) == 3
-    assert DEFAULT_SHARE == 0.5
+    # By default a key operation works about a third of the time: it rests twice its work.
+    by_default = Throttle(sleep=fake.sleep, clock=fake.clock)
+    _work(by_default, fake, 0.3)
+    assert fake.rests[-1] == pytest.approx(0.3 * (1 - DEFAULT_SHARE) / DEFAULT_SHARE)
+    assert fake.rests[-1] == pytest.approx(0.6, rel=0.05)
 
 
 @pytest.mark.parametrize("share", [0, -0.5, 1.5])
