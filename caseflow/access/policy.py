@@ -173,7 +173,7 @@ def is_national_supervisor(user=None) -> bool:
     if user.role != "supervisor":
         return False
     national = current_app.config.get("CASEFLOW_NATIONAL_ORGANIZATIONS") or ()
-    return user.organization is not None and user.organization.code in national
+    return user.organization_code in national
 
 
 def oversight_centre(user=None) -> uuid.UUID | None:

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.core.clock import utcnow
 from caseflow.core.db import UTCDateTime, UUIDPrimaryKey
@@ -31,8 +31,6 @@ class AuthToken(UUIDPrimaryKey, db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    user = relationship("User")
 
 
 def usable(revoked_at: datetime | None, expires_at: datetime | None, moment: datetime) -> bool:

@@ -20,7 +20,7 @@ from caseflow.auth.models import AuthToken, usable
 from caseflow.auth.passwords import burn_verification, verify_password
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Unauthorized
-from caseflow.directory.models import User
+from caseflow.directory.models import Organization, User
 from caseflow.extensions import db
 
 #: One message for unknown user, wrong password and locked account alike.
@@ -103,7 +103,8 @@ class Credential(NamedTuple):
 
 
 #: The caller's columns in the order of :class:`Caller`'s fields.
-CALLER_COLUMNS = (User.id, User.username, User.full_name, User.role, User.discipline, User.organization_id)
+CALLER_COLUMNS = (User.id, User.username, User.full_name, User.role, User.discipline, User.organization_id,
+                  Organization.code)
 
 
 @cache
@@ -113,6 +114,7 @@ def _caller_by_token():
     return (select(*CALLER_COLUMNS, User.active, AuthToken.id.label("token_id"), AuthToken.kind,
                    AuthToken.expires_at, AuthToken.revoked_at)
             .join(AuthToken, AuthToken.user_id == User.id)
+            .join(Organization, Organization.id == User.organization_id)
             .where(AuthToken.token_hash == bindparam("token_hash")))
 
 

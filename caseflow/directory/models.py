@@ -65,5 +65,10 @@ class User(UUIDPrimaryKey, Timestamps, UserMixin, db.Model):
     def is_active(self) -> bool:
         return bool(self.active)
 
+    @property
+    def organization_code(self) -> str:
+        """As a request's Caller has it (caseflow.auth.caller)."""
+        return self.organization.code
+
     def get_id(self) -> str:
         return str(self.id)
