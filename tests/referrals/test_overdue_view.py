@@ -12,7 +12,7 @@ from caseflow.referrals import breaches
 from caseflow.referrals.models import Referral
 from caseflow.referrals.schemas import ReferralSchema, referral_items
 from tests.factories import make_case
-from tests.helpers import assert_error
+from tests.helpers import assert_error, bearer
 from tests.referrals.factories import Network, consent, move, rape_incident, read, refer
 
 T = datetime(2026, 5, 4, 15, 0, tzinfo=timezone.utc)
@@ -139,6 +139,26 @@ def test_a_page_takes_the_same_statements_whatever_its_size(client):
             assert len(body["items"]) == min(per_page, 9)
             counts[per_page] = len(seen)
     assert counts[1] == counts[3] == counts[20], counts
+
+
+def test_a_supervisors_page_is_two_statements_whoever_she_oversees(client, app, monkeypatch):
+    """Who is calling (with her organization's code, for the national-oversight rule) and
+    the page: deciding whose referrals she reviews costs no query of its own."""
+    from tests.factories import OrganizationFactory, UserFactory
+
+    net = Network()
+    _backlog(client, net)
+    national = UserFactory(role="supervisor", discipline=None,
+                           organization=OrganizationFactory(sector="cem", code="MIMP-NACIONAL"))
+    monkeypatch.setitem(app.config, "CASEFLOW_NATIONAL_ORGANIZATIONS", ("MIMP-NACIONAL",))
+    with frozen_time(T + 30 * H):
+        for supervisor in (net.centre.supervisor, national):
+            headers = bearer(supervisor)
+            client.get("/api/v1/supervision/overdue", headers=headers)  # warm
+            with _statements() as seen:
+                body = client.get("/api/v1/supervision/overdue", headers=headers).get_json()
+            assert len(body["items"]) == 9
+            assert len(seen) == 2, seen
 
 
 def test_list_entries_are_exactly_what_the_referral_schema_gives(client):
