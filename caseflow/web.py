@@ -182,12 +182,9 @@ def _end_unit_of_work(status_code: int) -> None:
 
     session = db.session()
     if g.get("caseflow_read_phase"):
-        if not has_pending(session):
-            # Nothing decrypted, nothing to record: releasing the read's connection (it ran
-            # in autocommit) is all there is to do; a commit after it would be empty.
-            session.rollback()
-            return
         end_read_phase(session)
+        if not has_pending(session):
+            return  # it decrypted nothing: there is nothing to commit
     if status_code < 400 or g.pop("caseflow_keep_changes", False):
         session.commit()
     else:
