@@ -99,7 +99,7 @@ def _require_record(permission: str, user=None) -> None:
 # -- scopes ---------------------------------------------------------------------------
 def _case_centre(user):
     """The centre whose cases this person works on, or None: the one rule behind
-    :func:`scope_cases` and :func:`case_or_404`."""
+    :func:`scope_cases`, :func:`case_or_404` and the survivors in reach."""
     return user.organization_id if user.role in CENTRE_CASE_ROLES else None
 
 
@@ -127,8 +127,8 @@ def scope_survivors(user=None):
 def survivor_reach(user=None) -> dict | None:
     """The parameters of :func:`survivors_within_reach` for this person, or None when she
     reaches no survivor at all."""
-    user = user or current_user
-    return {"centre": user.organization_id} if user.role in CENTRE_CASE_ROLES else None
+    centre = _case_centre(user or current_user)
+    return None if centre is None else {"centre": centre}
 
 
 @cache
