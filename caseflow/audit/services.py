@@ -120,9 +120,8 @@ def has_pending(session: Session) -> bool:
 
 
 # -- chaining --------------------------------------------------------------------------
-def chain_hash(prev_hash: str, entry: AuditEntry | dict) -> str:
-    """The link after ``prev_hash`` for an entry, or for an entry's column values."""
-    content = entry.canonical() if isinstance(entry, AuditEntry) else canonical(entry)
+def chain_hash(prev_hash: str, content: dict) -> str:
+    """The link after ``prev_hash`` for an entry's canonical content (:func:`canonical`)."""
     body = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
     return hmac.new(keyring().audit_key, (prev_hash + body).encode(), hashlib.sha256).hexdigest()
 
@@ -156,7 +155,7 @@ def _write_pending(session: Session) -> None:
     prev = connection.execute(_last_link()).scalar() or GENESIS
     for row in rows:
         row["prev_hash"] = prev
-        row["hash"] = prev = chain_hash(prev, row)
+        row["hash"] = prev = chain_hash(prev, canonical(row))
     connection.execute(audit_entries.insert(), rows)
 
 
@@ -194,7 +193,7 @@ def verify_chain(batch: int = 1000) -> ChainReport:
         for entry in entries:
             if entry.prev_hash != prev:
                 return ChainReport(False, count, prev, entry.id, "link to the previous entry is broken (an entry was deleted or reordered)")
-            if not hmac.compare_digest(entry.hash, chain_hash(prev, entry)):
+            if not hmac.compare_digest(entry.hash, chain_hash(prev, entry.canonical())):
                 return ChainReport(False, count, prev, entry.id, "entry content does not match its hash (it was changed)")
             prev, count, last_id = entry.hash, count + 1, entry.id
         db.session.expunge_all()
