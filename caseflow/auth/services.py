@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from dataclasses import fields
 from datetime import timedelta
 from functools import cache
 from typing import NamedTuple
@@ -102,9 +103,10 @@ class Credential(NamedTuple):
     token_id: uuid.UUID
 
 
-#: The caller's columns in the order of :class:`Caller`'s fields.
+#: The caller's columns, named as :class:`Caller`'s fields.
 CALLER_COLUMNS = (User.id, User.username, User.full_name, User.role, User.discipline, User.organization_id,
-                  Organization.code)
+                  Organization.code.label("organization_code"))
+CALLER_FIELDS = tuple(field.name for field in fields(Caller))
 
 
 @cache
@@ -129,7 +131,7 @@ def token_for(raw: str | None, kind: str) -> Credential | None:
         return None
     if not row.active:
         return None
-    return Credential(Caller(*row[:len(CALLER_COLUMNS)]), row.token_id)
+    return Credential(Caller(**{name: row._mapping[name] for name in CALLER_FIELDS}), row.token_id)
 
 
 def revoke(token: AuthToken) -> None:
