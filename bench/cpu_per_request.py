@@ -18,49 +18,42 @@ import cProfile
 import json
 import os
 import pstats
-import random
 import statistics
 import subprocess
 import time
 
 from bench import common
 from bench.http_foundation import PASSWORD, USER, ids_path
+from bench.loadgen import Scenario
 
 ROUTES = ("get_case", "search_document")
 
 
-def _clients(kind: str, size: int):
+def requests(kind: str, size: int) -> dict:
+    """One callable per route, each making the load generator's request for that scenario
+    (the same paths and search formats as the HTTP benchmark) and checking its answer."""
     url = common.database_url(kind, f"caseflow_bench_{size}")
     os.environ.update({k: v for k, v in common.server_env(url).items() if k.startswith("CASEFLOW_")})
     from bench import bare_app
     from caseflow import create_app
 
-    app = create_app()
-    caseflow, bare = app.test_client(), bare_app.app.test_client()
+    caseflow = create_app().test_client()
     token = caseflow.post("/api/v1/auth/tokens", json={"username": USER, "password": PASSWORD}).get_json()["token"]
-    return caseflow, bare, {"Authorization": f"Bearer {token}"}
-
-
-def requests(kind: str, size: int) -> dict:
-    """One callable per route, each making one request and checking its answer."""
-    from bench.generate import document_number
-
-    caseflow, bare, headers = _clients(kind, size)
     ids = json.loads(ids_path(kind, size).read_text())
-    rng = random.Random(1)
+    clients = {"bare_read": bare_app.app.test_client(), **{name: caseflow for name in ROUTES}}
 
-    def bare_read():
-        assert bare.get(f"/bare/cases/{rng.choice(ids)}").status_code == 200
+    def call(name: str):
+        client, scenario = clients[name], Scenario(name, token, ids, size, seed=1)
 
-    def get_case():
-        assert caseflow.get(f"/api/v1/cases/{rng.choice(ids)}", headers=headers).status_code == 200
+        def one_request():
+            for method, path, _body in scenario.requests():
+                response = client.open(path, method=method, headers=scenario.headers)
+                assert response.status_code == 200, (path, response.status_code)
+                if name == "search_document":  # every generated document belongs to someone
+                    assert response.get_json()["total"] == 1
+        return one_request
 
-    def search_document():
-        response = caseflow.get("/api/v1/survivors?document_type=DNI&document_number="
-                                f"{document_number(rng.randrange(size))}", headers=headers)
-        assert response.status_code == 200 and response.get_json()["total"] == 1
-
-    return {"bare_read": bare_read, "get_case": get_case, "search_document": search_document}
+    return {name: call(name) for name in clients}
 
 
 def _cpu_ms(call, count: int) -> float:
