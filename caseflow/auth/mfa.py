@@ -160,3 +160,31 @@ def forget(user) -> None:
     user.totp_confirmed_at = None
     user.totp_last_step = None
     db.session.execute(RecoveryCode.__table__.delete().where(RecoveryCode.user_id == user.id))
+
+
+# -- key rotation -----------------------------------------------------------------------
+def secrets_per_kek() -> dict[str, int]:
+    """How many TOTP secrets each KEK seals (a KEK is not retired while it seals any)."""
+    from caseflow.directory.models import User
+
+    counts: dict[str, int] = {}
+    for sealed in db.session.scalars(select(User.totp_secret).where(User.totp_secret.is_not(None))):
+        kek_id = sealed_kek_id(sealed)
+        counts[kek_id] = counts.get(kek_id, 0) + 1
+    return counts
+
+
+def reseal_under_primary() -> int:
+    """Seal every TOTP secret under the primary KEK (after a rotation); returns how many.
+    Recovery codes cannot be re-keyed (only their digests are kept): they keep their KEK's
+    id and work while that KEK is in the keyring."""
+    from caseflow.directory.models import User
+
+    primary = keyring().primary_kek_id
+    moved = 0
+    for user in db.session.scalars(select(User).where(User.totp_secret.is_not(None))):
+        if sealed_kek_id(user.totp_secret) != primary:
+            user.totp_secret = seal_secret(open_secret(user.totp_secret, user.id), user.id)
+            moved += 1
+    db.session.flush()
+    return moved
