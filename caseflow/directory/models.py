@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Uuid, true
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, LargeBinary, String, Uuid, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
@@ -57,8 +57,6 @@ class User(UUIDPrimaryKey, Timestamps, UserMixin, db.Model):
     )
     #: ``active`` is flask-login's notion too: inactive accounts cannot authenticate.
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The TOTP secret, sealed under a KEK of the keyring (caseflow.auth.mfa); never returned

@@ -8,6 +8,7 @@
   (both as digests), the throttle's state shared by every worker.
 * ``auth_tokens.authenticated_at``: when its holder last gave her password and second
   factor (sensitive operations ask for it within five minutes).
+* ``users.failed_logins`` and ``users.locked_until`` go: the throttle replaced the lock.
 
 Revision ID: 0009_accounts
 Revises: 0008_referral_review_indexes
@@ -34,6 +35,8 @@ def upgrade():
         batch_op.add_column(sa.Column("role_confirmed", sa.Boolean(), nullable=False, server_default=sa.true()))
         batch_op.add_column(sa.Column("password_changed_at", UTC, nullable=True))
         batch_op.create_index("ix_users_activation_hash", ["activation_hash"], unique=True)
+        batch_op.drop_column("failed_logins")
+        batch_op.drop_column("locked_until")
     with op.batch_alter_table("auth_tokens", schema=None) as batch_op:
         batch_op.add_column(sa.Column("authenticated_at", UTC, nullable=True))
     op.create_table(
@@ -68,6 +71,8 @@ def downgrade():
     with op.batch_alter_table("auth_tokens", schema=None) as batch_op:
         batch_op.drop_column("authenticated_at")
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("locked_until", UTC, nullable=True))
+        batch_op.add_column(sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"))
         batch_op.drop_index("ix_users_activation_hash")
         for name in ("password_changed_at", "role_confirmed", "activation_expires_at", "activation_hash",
                      "totp_last_step", "totp_confirmed_at", "totp_secret"):
