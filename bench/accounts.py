@@ -2,6 +2,8 @@
 against the bare read.
 
     python -m bench.accounts --db sqlite [--rounds 7 --block 10 --attempts 20000]
+    CASEFLOW_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/NAME \
+        python -m bench.accounts --db postgresql --database NAME
 
 A fresh database (``caseflow_bench_accounts``) with one caseworker without a second factor,
 one with TOTP, one case, and ``--attempts`` rows of other people's failed sign-ins in the
@@ -30,8 +32,7 @@ PLAIN, WITH_FACTOR = "bench.plain", "bench.totp"
 SCENARIOS = ("bare_read", "sign_in", "sign_in_no_throttle", "sign_in_totp", "throttle_alone", "totp_check_alone")
 
 
-def prepare(kind: str, attempts: int) -> dict:
-    name = "caseflow_bench_accounts"
+def prepare(kind: str, attempts: int, name: str = "caseflow_bench_accounts") -> dict:
     url = common.reset_database(kind, name)
     os.environ.update({k: v for k, v in common.server_env(url).items() if k.startswith("CASEFLOW_")})
     from flask_migrate import upgrade
@@ -172,8 +173,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--block", type=int, default=10)
     parser.add_argument("--attempts", type=int, default=20000)
+    parser.add_argument("--database", default="caseflow_bench_accounts",
+                        help="database (PostgreSQL) or file (SQLite) name; it is dropped and made afresh")
     args = parser.parse_args()
-    setup = prepare(args.db, args.attempts)
+    setup = prepare(args.db, args.attempts, args.database)
     with setup["app"].app_context():
         result = measure(calls(setup), args.rounds, args.block)
     result.update(db=args.db, attempts_in_table=args.attempts, machine=common.machine(),
