@@ -51,6 +51,13 @@ def test_an_administrator_cannot_choose_a_caseworkers_password(client):
                               headers=headers), 422, "password")
 
 
+def test_five_wrong_passwords_from_someone_else_do_not_keep_her_out(client):
+    worker = UserFactory()
+    for _ in range(5):
+        assert token(client, worker.username, "wrong-password-123", address="203.0.113.66").status_code == 401
+    assert token(client, worker.username, address="198.51.100.4").status_code == 201
+
+
 def test_wrong_passwords_never_lock_her_out(client):
     worker = UserFactory()
     for _ in range(20):
