@@ -116,6 +116,10 @@ class Realm:
         assert custody.status_code == 201, custody.get_json()
         self.ids["supply_id"] = self._post(f"/cases/{case}/supplies", {"kind": "hygiene_kit",
                                                                       "delivered_at": ago(minutes=3)})
+        self.ids["screening_id"] = self._post(f"/cases/{case}/custody-screenings", {
+            "screened_at": ago(minutes=3), "findings": {"hiv_sti": True}})
+        self.ids["disclosure_id"] = self._post(f"/cases/{case}/custody-disclosures", {
+            "disclosed_at": ago(minutes=3), "legal_recourse": "undecided", "narrative": self.canaries["narrative"]})
         self.ids["restriction_id"] = self._post(f"/cases/{case}/visit-restrictions", {
             "person_name": self.canaries["family_names"], "relationship": "former_partner"})
         self.ids["organization_id"] = str(self.spare_org.id)

@@ -18,17 +18,31 @@ CUSTODY_STATUSES = ("in_custody", "released")
 SUPPLY_KINDS = ("hygiene_kit", "clothing", "bedding", "baby_supplies", "menstrual_products", "food", "other")
 #: Whom she does not want to be visited by (Bangkok Rules, rule 44), as a code.
 RESTRICTED_RELATIONSHIPS = ("partner", "former_partner", "family", "acquaintance", "other")
+#: What admission screening covers (Bangkok Rules, rule 6), each with the need and service
+#: type it adds to her action plan when found.
+SCREENING_AREAS: dict[str, tuple[str, str]] = {
+    "sexual_reproductive_health": ("health", "sexual_reproductive_health"),
+    "hiv_sti": ("health", "medical_care"),
+    "mental_health": ("psychosocial", "mental_health"),
+    "suicide_risk": ("safety", "mental_health"),
+    "drug_dependency": ("health", "medical_care"),
+    "violence_before_admission": ("psychosocial", "mental_health"),
+}
+#: Her decision on legal recourse after disclosing abuse in custody (rule 7).
+LEGAL_RECOURSE = ("wants_to_report", "declines", "undecided")
 
 
 def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class CustodyRecord(UUIDPrimaryKey, Timestamps, db.Model):
+class CustodyRecord(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
     """One change of her custody: in custody at a facility since a date, or released.
 
     Records are never edited: the latest by ``since`` (then by when it was written) is her
-    current state, the rest is her history. Codes and dates only: nothing here is encrypted.
+    current state, the rest is her history. Codes and dates are plain; maternity (whether
+    she is pregnant, the ages of children living with her: rule 48) is health data and
+    encrypted.
     """
 
     __tablename__ = "custody_records"
@@ -47,6 +61,46 @@ class CustodyRecord(UUIDPrimaryKey, Timestamps, db.Model):
     since: Mapped[date] = mapped_column(Date, nullable=False)
     expected_release_on: Mapped[date | None] = mapped_column(Date)
     recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+
+    maternity_ct: Mapped[bytes | None] = encrypted_column()
+    maternity = EncryptedAttribute("json")
+
+
+class CustodyScreening(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
+    """Health screening on admission (Bangkok Rules, rule 6). Which areas were found is health
+    data: encrypted; each area found became a need of her action plan."""
+
+    __tablename__ = "custody_screenings"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), nullable=False, index=True)
+    survivor_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("survivors.id"), nullable=False, index=True)
+    screened_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    screened_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+
+    findings_ct: Mapped[bytes | None] = encrypted_column()
+    findings = EncryptedAttribute("json")
+    notes_ct: Mapped[bytes | None] = encrypted_column()
+    notes = EncryptedAttribute()
+
+
+class CustodyDisclosure(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
+    """Abuse she disclosed in custody (rule 7): her decision on legal recourse, the referral
+    to the competent authority her consent allowed, and whether she must be protected from
+    retaliation (shown to everyone working her case)."""
+
+    __tablename__ = "custody_disclosures"
+    __table_args__ = (CheckConstraint(_in("legal_recourse", LEGAL_RECOURSE), name="legal_recourse"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), nullable=False, index=True)
+    survivor_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("survivors.id"), nullable=False, index=True)
+    disclosed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    legal_recourse: Mapped[str] = mapped_column(String(20), nullable=False)
+    protect_from_retaliation: Mapped[bool] = mapped_column(db.Boolean, nullable=False, default=True)
+    referral_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("referrals.id"))
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+
+    narrative_ct: Mapped[bytes | None] = encrypted_column()
+    narrative = EncryptedAttribute()
 
 
 class SupplyDelivery(UUIDPrimaryKey, Timestamps, db.Model):

@@ -4,15 +4,18 @@ from flask_login import current_user
 from caseflow.access.policy import case_or_404, case_record_or_404, require, survivor_or_404
 from caseflow.core.pagination import PageArgs, page_schema, paginate
 from caseflow.custody import services, timeline  # noqa: F401  (timeline: registers its source)
-from caseflow.custody.models import SupplyDelivery, VisitRestriction
+from caseflow.custody.models import CustodyDisclosure, CustodyScreening, SupplyDelivery, VisitRestriction
 from caseflow.custody.schemas import (
-    CustodyCreateSchema, CustodySchema, RestrictionCreateSchema, RestrictionSchema, SupplyCreateSchema, SupplySchema,
+    CustodyCreateSchema, CustodySchema, DisclosureCreateSchema, DisclosureSchema, RestrictionCreateSchema,
+    RestrictionSchema, ScreeningCreateSchema, ScreeningSchema, SupplyCreateSchema, SupplySchema,
 )
 
 blp = Blueprint("custody", __name__, url_prefix="/api/v1", description="Survivors deprived of liberty")
 
 SupplyPage = page_schema(SupplySchema, "SupplyPage")
 RestrictionPage = page_schema(RestrictionSchema, "RestrictionPage")
+ScreeningPage = page_schema(ScreeningSchema, "ScreeningPage")
+DisclosurePage = page_schema(DisclosureSchema, "DisclosurePage")
 
 
 @blp.post("/survivors/<uuid:survivor_id>/custody")
@@ -84,3 +87,49 @@ def facility_restrictions():
     require("restriction.facility_read")
     items = services.facility_restrictions(current_user.organization_id)
     return {"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
+
+
+@blp.post("/cases/<uuid:case_id>/custody-screenings")
+@blp.arguments(ScreeningCreateSchema)
+@blp.response(201, ScreeningSchema)
+def record_screening(data, case_id):
+    """Admission screening (Bangkok Rules, rule 6); each area found becomes a need of her plan."""
+    require("custody.record")
+    return services.record_screening(case_or_404(case_id), data)
+
+
+@blp.get("/cases/<uuid:case_id>/custody-screenings")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, ScreeningPage)
+def list_screenings(args, case_id):
+    require("custody.read")
+    return paginate(services.screenings_of(case_or_404(case_id)), args)
+
+
+@blp.get("/custody-screenings/<uuid:screening_id>")
+@blp.response(200, ScreeningSchema)
+def get_screening(screening_id):
+    return case_record_or_404(CustodyScreening, screening_id, "custody.read")
+
+
+@blp.post("/cases/<uuid:case_id>/custody-disclosures")
+@blp.arguments(DisclosureCreateSchema)
+@blp.response(201, DisclosureSchema)
+def record_disclosure(data, case_id):
+    """Abuse disclosed in custody (rule 7): her decision, the report her consent allows, support."""
+    require("custody.record")
+    return services.record_disclosure(case_or_404(case_id), data)
+
+
+@blp.get("/cases/<uuid:case_id>/custody-disclosures")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, DisclosurePage)
+def list_disclosures(args, case_id):
+    require("custody.read")
+    return paginate(services.disclosures_of(case_or_404(case_id)), args)
+
+
+@blp.get("/custody-disclosures/<uuid:disclosure_id>")
+@blp.response(200, DisclosureSchema)
+def get_disclosure(disclosure_id):
+    return case_record_or_404(CustodyDisclosure, disclosure_id, "custody.read")

@@ -21,14 +21,40 @@ from caseflow.cases.services import add_event
 from caseflow.consents.services import may_share
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Conflict, Forbidden, Unprocessable, field_error
-from caseflow.custody.models import CustodyRecord, SupplyDelivery, VisitRestriction
+from caseflow.consents.services import record_consent
+from caseflow.custody.models import (
+    SCREENING_AREAS, CustodyDisclosure, CustodyRecord, CustodyScreening, SupplyDelivery, VisitRestriction,
+)
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
+from caseflow.plans.services import add_item
+from caseflow.referrals.services import send as send_referral
 from caseflow.survivors.models import Survivor
 from caseflow.visits.services import create_plan
 from caseflow.visits.services import today as visits_today
 
 FACILITY_SECTOR = "penitentiary"
+#: Who is competent for abuse disclosed in custody, and the service asked of each.
+AUTHORITY_SERVICES = {"police": "complaint", "justice": "legal_proceedings"}
+#: Children up to this age live with their mothers inside (INPE) and call for maternity care.
+CHILD_IN_FACILITY_AGE = 3
+
+
+def _plan_need(case: Case, need: str, service_type: str, decision: str):
+    """Add a need to her action plan, or None while the plan cannot take items yet (no risk
+    assessment): the need is then shown as waiting, never silently dropped."""
+    try:
+        return add_item(case, {"need": need, "service_type": service_type, "decision": decision})
+    except Conflict:
+        return None
+
+
+def _maternity_care_needed(record: CustodyRecord | None) -> bool:
+    if record is None or record.status != "in_custody":
+        return False
+    maternity = record.maternity or {}
+    return bool(maternity.get("pregnant")) or any(age < CHILD_IN_FACILITY_AGE
+                                                 for age in maternity.get("children_ages", []))
 
 
 def history(survivor: Survivor, organization_id) -> list[CustodyRecord]:
@@ -80,6 +106,8 @@ def record_custody(survivor: Survivor, data: dict) -> dict:
                            facility_id=facility.id, since=data["since"], expected_release_on=expected,
                            recorded_by_id=current_user.id)
     record.ensure_id()
+    if data.get("pregnant") is not None or data.get("children_ages"):
+        record.maternity = {"pregnant": data.get("pregnant"), "children_ages": sorted(data.get("children_ages") or [])}
     db.session.add(record)
     db.session.flush()
     cases = _open_cases(survivor, centre)
@@ -97,13 +125,101 @@ def record_custody(survivor: Survivor, data: dict) -> dict:
         plan = create_plan(cases[-1], assignee_id=follow_up["assignee_id"], kind=follow_up["kind"],
                            starts_on=starts_on, cadence_days=follow_up.get("cadence_days"),
                            count=follow_up.get("count"))
+    plan_items = []
+    if cases and _maternity_care_needed(record):
+        item = _plan_need(cases[-1], "health", "maternity_care", "referred")
+        plan_items = [item.id] if item else []
     records.append(record)
-    return {"current": record, "history": records, "follow_up_plan_id": plan.id if plan else None}
+    return {**_summary(survivor, records), "follow_up_plan_id": plan.id if plan else None,
+            "plan_item_ids": plan_items}
+
+
+def _summary(survivor: Survivor, records: list[CustodyRecord]) -> dict:
+    current = current_of(records)
+    case_ids = [case.id for case in _open_cases(survivor, current_user.organization_id)]
+    protect = bool(case_ids) and db.session.scalar(select(CustodyDisclosure.id).where(
+        CustodyDisclosure.case_id.in_(case_ids), CustodyDisclosure.protect_from_retaliation.is_(True)).limit(1))
+    return {"current": current, "history": records, "protect_from_retaliation": bool(protect),
+            "maternity_care_needed": _maternity_care_needed(current)}
 
 
 def custody_of(survivor: Survivor) -> dict:
-    records = history(survivor, current_user.organization_id)
-    return {"current": current_of(records), "history": records}
+    return _summary(survivor, history(survivor, current_user.organization_id))
+
+
+def record_screening(case: Case, data: dict) -> CustodyScreening:
+    """Admission screening (rule 6): each area found becomes a need of her plan."""
+    steps.ensure_open(case)
+    not_in_future("screened_at", data["screened_at"])
+    screening = CustodyScreening(case_id=case.id, survivor_id=case.survivor_id,
+                                 screened_at=data["screened_at"].astimezone(timezone.utc),
+                                 screened_by_id=current_user.id)
+    screening.ensure_id()
+    areas = {area: bool(data["findings"].get(area, False)) for area in SCREENING_AREAS}
+    plan_items = {}
+    for area, found in areas.items():
+        if found:
+            need, service_type = SCREENING_AREAS[area]
+            item = _plan_need(case, need, service_type, "referred")
+            plan_items[area] = str(item.id) if item else None
+    screening.findings = {"areas": areas, "plan_items": plan_items}
+    if data.get("notes"):
+        screening.notes = data["notes"]
+    db.session.add(screening)
+    db.session.flush()
+    add_event(case, "custody_screening_recorded", {"screening_id": str(screening.id)})
+    record_model_write("create", screening, fields=sorted(data))
+    return screening
+
+
+def screenings_of(case: Case):
+    return scope_case_records(CustodyScreening).where(CustodyScreening.case_id == case.id).order_by(
+        CustodyScreening.screened_at.desc(), CustodyScreening.id)
+
+
+def record_disclosure(case: Case, data: dict) -> CustodyDisclosure:
+    """Abuse disclosed in custody (rule 7): with her wish to report and her consent, the
+    referral to the competent authority goes at once; psychological support either way."""
+    steps.ensure_open(case)
+    not_in_future("disclosed_at", data["disclosed_at"])
+    referral = None
+    if data["legal_recourse"] == "wants_to_report":
+        errors = {}
+        authority = db.session.get(Organization, data["authority_id"]) if data.get("authority_id") else None
+        if authority is None or not authority.active or authority.sector not in AUTHORITY_SERVICES:
+            errors["authority_id"] = [lazy_gettext("Name the competent authority: a police or justice organization.")]
+        if not data.get("consent_method"):
+            errors["consent_method"] = [lazy_gettext("Say how she consented to the report.")]
+        if errors:
+            raise Unprocessable(errors=errors)
+        record_consent(case, {"recipient_organization_id": authority.id, "given_by": "survivor",
+                              "method": data["consent_method"], "given_at": data["disclosed_at"],
+                              "note": None})
+        referral = send_referral(case, {"to_organization_id": authority.id, "priority": "high",
+                                        "service_type": AUTHORITY_SERVICES[authority.sector]})
+    elif data.get("authority_id") or data.get("consent_method"):
+        raise field_error("legal_recourse", lazy_gettext("A report to an authority needs her wish to report."))
+    support = _plan_need(case, "psychosocial", "mental_health", "own_agency")
+    disclosure = CustodyDisclosure(case_id=case.id, survivor_id=case.survivor_id,
+                                   disclosed_at=data["disclosed_at"].astimezone(timezone.utc),
+                                   legal_recourse=data["legal_recourse"],
+                                   protect_from_retaliation=data["protect_from_retaliation"],
+                                   referral_id=referral.id if referral else None, recorded_by_id=current_user.id)
+    disclosure.ensure_id()
+    if data.get("narrative"):
+        disclosure.narrative = data["narrative"]
+    db.session.add(disclosure)
+    db.session.flush()
+    add_event(case, "custody_disclosure_recorded", {"disclosure_id": str(disclosure.id),
+                                                    "legal_recourse": disclosure.legal_recourse})
+    record_model_write("create", disclosure, fields=sorted(data))
+    disclosure.support_plan_item_id = support.id if support else None
+    return disclosure
+
+
+def disclosures_of(case: Case):
+    return scope_case_records(CustodyDisclosure).where(CustodyDisclosure.case_id == case.id).order_by(
+        CustodyDisclosure.disclosed_at.desc(), CustodyDisclosure.id)
 
 
 def record_supply(case: Case, data: dict) -> SupplyDelivery:

@@ -8,7 +8,7 @@ from datetime import datetime, time, timezone
 from sqlalchemy import select
 
 from caseflow.cases.models import Case
-from caseflow.custody.models import CustodyRecord, SupplyDelivery
+from caseflow.custody.models import CustodyDisclosure, CustodyRecord, SupplyDelivery
 from caseflow.extensions import db
 from caseflow.timeline.registry import TimelineEntry, timeline_source
 
@@ -26,3 +26,7 @@ def custody_entries(case: Case):
     for supply in db.session.scalars(select(SupplyDelivery).where(SupplyDelivery.case_id == case.id)):
         yield TimelineEntry(supply.delivered_at, "supply_delivered", "cem", record_id=supply.id,
                             detail={"kind": supply.kind})
+    for disclosure in db.session.scalars(select(CustodyDisclosure).where(CustodyDisclosure.case_id == case.id)):
+        yield TimelineEntry(disclosure.disclosed_at, "custody_disclosure", "penitentiary", record_id=disclosure.id,
+                            detail={"legal_recourse": disclosure.legal_recourse,
+                                    "referral_id": disclosure.referral_id and str(disclosure.referral_id)})

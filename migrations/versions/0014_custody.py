@@ -43,6 +43,7 @@ def upgrade():
         sa.Column("since", sa.Date(), nullable=False),
         sa.Column("expected_release_on", sa.Date(), nullable=True),
         sa.Column("recorded_by_id", sa.Uuid(), nullable=True),
+        sa.Column("maternity_ct", sa.LargeBinary(), nullable=True),
         *_timestamps(),
         sa.CheckConstraint("status IN ('in_custody', 'released')", name=op.f("ck_custody_records_status")),
         sa.ForeignKeyConstraint(["survivor_id"], ["survivors.id"], name=op.f("fk_custody_records_survivor_id_survivors")),
@@ -56,6 +57,48 @@ def upgrade():
     with op.batch_alter_table("custody_records", schema=None) as batch_op:
         batch_op.create_index("ix_custody_records_survivor_since", ["survivor_id", "since"], unique=False)
         batch_op.create_index(batch_op.f("ix_custody_records_facility_id"), ["facility_id"], unique=False)
+    op.create_table(
+        "custody_screenings",
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("survivor_id", sa.Uuid(), nullable=False),
+        sa.Column("screened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("screened_by_id", sa.Uuid(), nullable=True),
+        sa.Column("findings_ct", sa.LargeBinary(), nullable=True),
+        sa.Column("notes_ct", sa.LargeBinary(), nullable=True),
+        *_timestamps(),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_custody_screenings_case_id_cases")),
+        sa.ForeignKeyConstraint(["survivor_id"], ["survivors.id"],
+                                name=op.f("fk_custody_screenings_survivor_id_survivors")),
+        sa.ForeignKeyConstraint(["screened_by_id"], ["users.id"],
+                                name=op.f("fk_custody_screenings_screened_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_custody_screenings")),
+    )
+    op.create_table(
+        "custody_disclosures",
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("survivor_id", sa.Uuid(), nullable=False),
+        sa.Column("disclosed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("legal_recourse", sa.String(length=20), nullable=False),
+        sa.Column("protect_from_retaliation", sa.Boolean(), nullable=False),
+        sa.Column("referral_id", sa.Uuid(), nullable=True),
+        sa.Column("recorded_by_id", sa.Uuid(), nullable=True),
+        sa.Column("narrative_ct", sa.LargeBinary(), nullable=True),
+        *_timestamps(),
+        sa.CheckConstraint("legal_recourse IN ('wants_to_report', 'declines', 'undecided')",
+                           name=op.f("ck_custody_disclosures_legal_recourse")),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_custody_disclosures_case_id_cases")),
+        sa.ForeignKeyConstraint(["survivor_id"], ["survivors.id"],
+                                name=op.f("fk_custody_disclosures_survivor_id_survivors")),
+        sa.ForeignKeyConstraint(["referral_id"], ["referrals.id"],
+                                name=op.f("fk_custody_disclosures_referral_id_referrals")),
+        sa.ForeignKeyConstraint(["recorded_by_id"], ["users.id"],
+                                name=op.f("fk_custody_disclosures_recorded_by_id_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_custody_disclosures")),
+    )
+    for table in ("custody_screenings", "custody_disclosures"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            for column in ("case_id", "survivor_id"):
+                batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
     op.create_table(
         "supply_deliveries",
         sa.Column("case_id", sa.Uuid(), nullable=False),
@@ -106,6 +149,8 @@ def upgrade():
 def downgrade():
     op.drop_table("visit_restrictions")
     op.drop_table("supply_deliveries")
+    op.drop_table("custody_disclosures")
+    op.drop_table("custody_screenings")
     op.drop_table("custody_records")
     op.execute("DELETE FROM organizations WHERE sector = 'penitentiary'")
     op.execute("UPDATE visit_logs SET modality = 'meeting' WHERE modality = 'in_facility'")

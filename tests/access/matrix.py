@@ -118,6 +118,12 @@ GET    /cases/{case_id}/visit-restrictions 401        403|403     200|404     20
 POST   /cases/{case_id}/visit-restrictions 401        403|403     201|404     201|404     403|403     403|403     403|403
 GET    /visit-restrictions/{restriction_id} 401       403|403     200|404     200|404     403|403     403|403     403|403
 GET    /facility/visit-restrictions       401         403         403         403         403         403         403
+GET    /cases/{case_id}/custody-screenings 401        403|403     200|404     200|404     403|403     403|403     403|403
+POST   /cases/{case_id}/custody-screenings 401        403|403     201|404     201|404     403|403     403|403     403|403
+GET    /custody-screenings/{screening_id} 401         403|403     200|404     200|404     403|403     403|403     403|403
+GET    /cases/{case_id}/custody-disclosures 401       403|403     200|404     200|404     403|403     403|403     403|403
+POST   /cases/{case_id}/custody-disclosures 401       403|403     201|404     201|404     403|403     403|403     403|403
+GET    /custody-disclosures/{disclosure_id} 401       403|403     200|404     200|404     403|403     403|403     403|403
 """
 
 #: Valid request bodies; ``{name}`` is filled from tests/world.py's Realm.values() of the
@@ -173,6 +179,8 @@ BODIES = {
                                               "since": "{today}"},
     "POST /cases/{case_id}/supplies": {"kind": "hygiene_kit", "delivered_at": "{now}"},
     "POST /cases/{case_id}/visit-restrictions": {"person_name": "Persona {n}", "relationship": "other"},
+    "POST /cases/{case_id}/custody-screenings": {"screened_at": "{now}", "findings": {"mental_health": True}},
+    "POST /cases/{case_id}/custody-disclosures": {"disclosed_at": "{now}", "legal_recourse": "undecided"},
 }
 
 #: Query strings a route needs.

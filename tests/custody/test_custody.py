@@ -156,3 +156,70 @@ def test_visit_restrictions_reach_the_facility_only_under_her_consent(client):
     assert client.get("/api/v1/facility/visit-restrictions", headers=bearer(hospital_liaison)).status_code == 403
     assert client.get(f"/api/v1/visit-restrictions/{made.get_json()['id']}",
                       headers=bearer(prison.facility_liaison)).status_code in (403, 404)
+
+
+def test_the_whole_path_inside_and_after(client):
+    """Admission screening → care inside → in-facility visit → a disclosure → release → visits after."""
+    prison = _prison(client)
+    case = prison.case.id
+    police = OrganizationFactory(sector="police", service_types=["complaint"])
+    assert prison.custody(status="in_custody", since="2026-02-01", pregnant=True,
+                          children_ages=[1]).get_json()["maternity_care_needed"] is True
+    post(client, prison.worker, f"/cases/{case}/incidents", incident_body())
+    assert post(client, prison.worker, f"/cases/{case}/risk-assessments", risk_body()).status_code == 201
+
+    screened = post(client, prison.worker, f"/cases/{case}/custody-screenings", {
+        "screened_at": ago(hours=3), "findings": {"sexual_reproductive_health": True, "suicide_risk": True,
+                                                  "drug_dependency": False}, "notes": "Notas sintéticas"})
+    assert screened.status_code == 201, screened.get_json()
+    needs = {n["area"]: n for n in screened.get_json()["needs"]}
+    assert set(needs) == {"sexual_reproductive_health", "suicide_risk"}
+    assert all(n["plan_item_id"] for n in needs.values())
+    plan = get(client, prison.worker, f"/cases/{case}/plan-items").get_json()["items"]
+    assert {(i["need"], i["service_type"]) for i in plan} >= {("health", "sexual_reproductive_health"),
+                                                              ("safety", "mental_health")}
+    raw = db.session.execute(text("SELECT findings_ct FROM custody_screenings")).scalar_one()
+    assert b"suicide_risk" not in bytes(raw)
+
+    disclosed = post(client, prison.worker, f"/cases/{case}/custody-disclosures", {
+        "disclosed_at": ago(hours=1), "legal_recourse": "wants_to_report", "authority_id": str(police.id),
+        "consent_method": "written", "narrative": "Relato sintético de abuso"})
+    assert disclosed.status_code == 201, disclosed.get_json()
+    body = disclosed.get_json()
+    assert body["referral_id"] and body["support_plan_item_id"] and body["protect_from_retaliation"] is True
+    referral = get(client, prison.worker, f"/referrals/{body['referral_id']}").get_json()
+    assert referral["service_type"] == "complaint" and referral["status"] == "requested"
+    custody = get(client, prison.worker, f"/survivors/{prison.survivor_id}/custody").get_json()
+    assert custody["protect_from_retaliation"] is True
+    assert custody["current"]["pregnant"] is True and custody["current"]["children_ages"] == [1]
+
+    released = prison.custody(status="released", since=date.today().isoformat(), follow_up={
+        "assignee_id": str(prison.mentor.id), "kind": "mentor_accompaniment", "cadence_days": 14})
+    assert released.status_code == 201, released.get_json()
+    assert released.get_json()["maternity_care_needed"] is False
+    visits = client.get("/api/v1/visits", headers=bearer(prison.mentor)).get_json()["items"]
+    assert visits and visits[0]["plan_id"] == released.get_json()["follow_up_plan_id"]
+    kinds = [e["kind"] for e in get(client, prison.worker, f"/cases/{case}/timeline").get_json()["items"]]
+    # A custody change is dated by day (the start of that day on the timeline).
+    assert kinds.index("custody_in_custody") < kinds.index("custody_disclosure") and "custody_released" in kinds
+
+
+def test_a_disclosure_without_her_wish_to_report_sends_nothing_but_support(client):
+    prison = _prison(client)
+    case = prison.case.id
+    prison.custody(status="in_custody", since="2026-02-01")
+    declined = post(client, prison.worker, f"/cases/{case}/custody-disclosures", {
+        "disclosed_at": ago(hours=1), "legal_recourse": "declines", "protect_from_retaliation": True})
+    assert declined.status_code == 201, declined.get_json()
+    assert declined.get_json()["referral_id"] is None
+    # No risk assessment yet: support waits for the plan instead of being dropped silently.
+    assert declined.get_json()["support_plan_item_id"] is None
+    assert get(client, prison.worker, f"/cases/{case}/referrals").get_json()["total"] == 0
+    assert_error(post(client, prison.worker, f"/cases/{case}/custody-disclosures", {
+        "disclosed_at": ago(hours=1), "legal_recourse": "wants_to_report"}), 422, "authority_id", "consent_method")
+    assert_error(post(client, prison.worker, f"/cases/{case}/custody-disclosures", {
+        "disclosed_at": ago(hours=1), "legal_recourse": "declines", "consent_method": "written"}),
+        422, "legal_recourse")
+    assert_error(post(client, prison.worker, f"/cases/{case}/custody-screenings", {
+        "screened_at": ago(hours=1), "findings": {"astrology": True}}), 422, "findings")
+    assert_error(prison.custody(status="in_custody", since="2026-02-01", children_ages=[9]), 422, "children_ages")
