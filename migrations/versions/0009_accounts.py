@@ -11,13 +11,13 @@
 * ``users.failed_logins`` and ``users.locked_until`` go: the throttle replaced the lock.
 
 Revision ID: 0009_accounts
-Revises: 0008_referral_review_indexes
+Revises: 0014_custody
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_accounts"
-down_revision = "0008_referral_review_indexes"
+down_revision = "0014_custody"
 branch_labels = None
 depends_on = None
 
