@@ -158,6 +158,28 @@ def users_reset_mfa(username):
     click.echo(f"second factor removed for {user.username}")
 
 
+@users_group.command("confirm")
+@click.option("--username", required=True)
+@with_appcontext
+def users_confirm(username):
+    """Confirm a content role as the server operator (a centre with no other supervisor)."""
+    from sqlalchemy import func, select
+
+    from caseflow.audit.services import record
+    from caseflow.directory.models import User
+
+    user = db.session.scalars(select(User).where(func.lower(User.username) == username.strip().lower())).first()
+    if user is None:
+        _fail(f"unknown user {username}")
+    if user.role_confirmed:
+        _fail(f"{user.username} has no role waiting for confirmation")
+    _system("users confirm")
+    user.role_confirmed = True
+    record("role_confirmed", "users", user.id, detail={"role": user.role, "by_operator": True})
+    db.session.commit()
+    click.echo(f"role {user.role} confirmed for {user.username}")
+
+
 # -- demo -------------------------------------------------------------------------------
 @click.command("demo")
 @with_appcontext

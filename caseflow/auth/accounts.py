@@ -82,14 +82,21 @@ def change_password(user: User, current_password: str, otp: str | None, new_pass
 
 def reset(user: User) -> str:
     """An administrator's reset: her password no longer works, every session and token
-    ends, and she chooses a new password with the new activation token."""
+    ends, and she chooses a new password with the new activation token.
+
+    The administrator sees that token: so that she cannot use it to become a caseworker, a
+    content role waits for a supervisor's confirmation again (and her second factor, kept,
+    is still asked at sign-in)."""
+    from caseflow.access.policy import CENTRE_CASE_ROLES
     from caseflow.auth.services import revoke_all_tokens
 
     user.password_hash = None
+    if user.role in CENTRE_CASE_ROLES:
+        user.role_confirmed = False
     raw = issue_activation(user)
     ended = revoke_all_tokens(user)
     db.session.flush()
-    record("account_reset", "users", user.id, detail={"sessions_ended": ended})
+    record("account_reset", "users", user.id, detail={"sessions_ended": ended, "role_confirmed": user.role_confirmed})
     credentials_changed.send(user, change="password_changed")
     return raw
 

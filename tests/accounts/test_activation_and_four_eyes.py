@@ -53,7 +53,7 @@ def test_activation_is_single_use_and_expires_after_72_hours(client):
     assert token(client, "mentora.a", NEW_PASSWORD + "x").status_code == 401
 
 
-def test_a_reset_gives_a_new_activation_and_ends_every_session(client):
+def test_a_reset_gives_a_new_activation_and_ends_every_session(client, runner):
     cem, admin, _ = _centre()
     worker = UserFactory(organization=cem)
     her = headers_for(token(client, worker.username))
@@ -65,6 +65,13 @@ def test_a_reset_gives_a_new_activation_and_ends_every_session(client):
     assert client.post(f"{API}/auth/activate", json={"token": reset.get_json()["activation_token"],
                                                      "password": NEW_PASSWORD}).status_code == 204
     assert token(client, worker.username, NEW_PASSWORD).status_code == 201
+    # Whoever used the token (the administrator saw it) reaches no case until a supervisor
+    # of the centre confirms the account again; the operator can, for a lone supervisor.
+    signed_in = headers_for(token(client, worker.username, NEW_PASSWORD))
+    assert_error(client.get(f"{API}/cases", headers=signed_in), 403)
+    assert runner.invoke(args=["users", "confirm", "--username", worker.username]).exit_code == 0
+    assert client.get(f"{API}/cases", headers=signed_in).status_code == 200
+    assert runner.invoke(args=["users", "confirm", "--username", worker.username]).exit_code == 1
     # She is told, and the reset is on the record.
     from caseflow.scheduling.models import OutboxMessage
 
