@@ -48,6 +48,10 @@ def build_config(environ=os.environ, instance_path: Path | None = None) -> dict:
             "CASEFLOW_KEYRING_FILE", str(instance / "keyring.json")
         ),
         "CASEFLOW_KEYRING": environ.get("CASEFLOW_KEYRING"),
+        # The scheduler appends the audit chain's head here on each pass (docs/operations.md).
+        "CASEFLOW_AUDIT_ANCHOR_FILE": environ.get(
+            "CASEFLOW_AUDIT_ANCHOR_FILE", str(instance / "audit-anchors.log")
+        ),
         "CASEFLOW_TIMEZONE": environ.get("CASEFLOW_TIMEZONE", "America/Lima"),
         "CASEFLOW_LOCALE": environ.get("CASEFLOW_LOCALE", "es"),
         # Codes of organizations whose supervisors oversee every centre (overdue referrals
