@@ -43,7 +43,9 @@ def build_config(environ=os.environ, instance_path: Path | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             environ.get("CASEFLOW_DATABASE_URL", default_db)
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error never writes the statement's values (password
+        # hashes, ciphertexts, usernames) to the log or into an exception's text.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "CASEFLOW_KEYRING_FILE": environ.get(
             "CASEFLOW_KEYRING_FILE", str(instance / "keyring.json")
         ),
