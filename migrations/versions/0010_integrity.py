@@ -9,13 +9,13 @@ that key, never the key): a process started with a keyring that does not belong 
 database refuses to start (caseflow.keys.key_check).
 
 Revision ID: 0010_integrity
-Revises: 0008_referral_review_indexes
+Revises: 0014_custody
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_integrity"
-down_revision = "0008_referral_review_indexes"
+down_revision = "0014_custody"
 branch_labels = None
 depends_on = None
 
