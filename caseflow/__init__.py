@@ -32,4 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
     from caseflow.cli import register_commands
 
     register_commands(app)
+
+    from caseflow.keys.key_check import check_at_start
+
+    check_at_start(app)  # a keyring that is not this database's is refused here, by every process
     return app

@@ -51,6 +51,14 @@ def init_command():
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     upgrade()
     click.echo("database at head")
+    from caseflow.crypto.keys import reload_keyring
+    from caseflow.keys.key_check import KeyringMismatch, ensure_keyring_belongs
+
+    try:
+        if ensure_keyring_belongs(reload_keyring()):
+            click.echo("keyring check values written")
+    except KeyringMismatch as exc:
+        _fail(str(exc))
 
 
 # -- directory ------------------------------------------------------------------------
@@ -224,17 +232,29 @@ def audit_group():
 
 
 @audit_group.command("verify")
+@click.option("--anchors", "anchors_path", default=None, type=click.Path(dir_okay=False),
+              help="anchor file written by the scheduler (CASEFLOW_AUDIT_ANCHOR_FILE)")
 @with_appcontext
-def audit_verify():
-    """Exit 0 when the hash chain is intact; else exit 1 naming the first bad entry."""
-    from caseflow.audit.services import verify_chain
+def audit_verify(anchors_path):
+    """Exit 0 when the hash chain is intact (and holds every anchor); else exit 1 naming
+    how many entries are broken and the first."""
+    from caseflow.audit.services import AnchorFileError, read_anchors, verify_chain
 
-    report = verify_chain()
+    try:
+        anchors = read_anchors(anchors_path) if anchors_path else None
+    except AnchorFileError as exc:
+        _fail(str(exc))
+    report = verify_chain(anchors=anchors)
+    anchored = f", {report.anchors_checked} anchors held" if anchors is not None else ""
     if report.ok:
-        click.echo(f"audit chain intact: {report.count} entries, head {report.head}")
+        click.echo(f"audit chain intact: {report.count} entries, head {report.head}{anchored}")
         return
-    click.echo(f"audit chain BROKEN at entry {report.first_bad_id}: {report.reason} "
-               f"({report.count} entries verified before it)", err=True)
+    if report.broken:
+        entries = "entry" if report.broken == 1 else "entries"
+        click.echo(f"audit chain BROKEN: {report.broken} broken {entries} of {report.count}; first at entry "
+                   f"{report.first_bad_id}: {report.reason}", err=True)
+    for failure in report.anchor_failures:
+        click.echo(f"audit chain disagrees with its anchors: {failure}", err=True)
     sys.exit(1)
 
 

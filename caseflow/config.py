@@ -45,11 +45,17 @@ def build_config(environ=os.environ, instance_path: Path | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             environ.get("CASEFLOW_DATABASE_URL", default_db)
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error never writes the statement's values (password
+        # hashes, ciphertexts, usernames) to the log or into an exception's text.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "CASEFLOW_KEYRING_FILE": environ.get(
             "CASEFLOW_KEYRING_FILE", str(instance / "keyring.json")
         ),
         "CASEFLOW_KEYRING": environ.get("CASEFLOW_KEYRING"),
+        # The scheduler appends the audit chain's head here on each pass (docs/operations.md).
+        "CASEFLOW_AUDIT_ANCHOR_FILE": environ.get(
+            "CASEFLOW_AUDIT_ANCHOR_FILE", str(instance / "audit-anchors.log")
+        ),
         "CASEFLOW_TIMEZONE": environ.get("CASEFLOW_TIMEZONE", "America/Lima"),
         "CASEFLOW_LOCALE": environ.get("CASEFLOW_LOCALE", "es"),
         # Codes of organizations whose supervisors oversee every centre (overdue referrals

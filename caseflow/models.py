@@ -13,7 +13,7 @@ from caseflow.sessions.models import AttentionSession  # noqa: F401
 from caseflow.plans.models import PlanItem  # noqa: F401
 from caseflow.approvals.models import Approval  # noqa: F401
 from caseflow.closures.models import CaseClosure  # noqa: F401
-from caseflow.keys.models import KeyOperation  # noqa: F401
+from caseflow.keys.models import KeyCheck, KeyOperation  # noqa: F401
 from caseflow.rights.models import ErasureRequest, RetentionRule  # noqa: F401
 from caseflow.scheduling.models import OutboxMessage  # noqa: F401
 from caseflow.visits.models import Visit, VisitLog, VisitPlan  # noqa: F401

@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext
 from flask_babel import refresh as refresh_locale
 from flask_login import current_user
 from sqlalchemy import event
-from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from caseflow.core.auth_required import is_public
 from caseflow.core.errors import Forbidden, Unauthorized, error_payload
 from caseflow.core.read_transactions import SAFE_METHODS, end_read_phase, on_begin, start_request
+from caseflow.core.request_input import refuse_unsafe_input
 from caseflow.extensions import api, babel, db, login_manager, migrate
 
 #: Failures of the database itself, not of the request: answered 503, retried by the client.
@@ -71,8 +72,11 @@ def _configure_engine(engine) -> None:
     if engine.dialect.name != "sqlite":
         return
 
+    database_path = engine.url.database
+
     @event.listens_for(engine, "connect")
     def _sqlite_connect(dbapi_connection, _record):
+        _owner_only(database_path)
         # Let SQLAlchemy, not the driver, open transactions, so writes can BEGIN IMMEDIATE.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -84,6 +88,21 @@ def _configure_engine(engine) -> None:
         # instead of lingering in free pages of the file.
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
+
+
+def _owner_only(database_path: str | None) -> None:
+    """The database file holds password hashes and wrapped keys: readable by its owner only.
+    SQLite creates the WAL and shared-memory files with the database file's mode, so the
+    file is narrowed before WAL mode is set; files already there are narrowed too."""
+    import os
+
+    if not database_path or database_path == ":memory:" or database_path.startswith("file:"):
+        return
+    for path in (database_path, database_path + "-wal", database_path + "-shm"):
+        try:
+            os.chmod(path, 0o600)
+        except FileNotFoundError:
+            continue
 
 
 def register_blueprints(app: Flask) -> None:
@@ -157,6 +176,9 @@ def register_request_hooks(app: Flask) -> None:
 
             if not csrf_valid(request.headers.get("X-CSRF-Token")):
                 raise Forbidden(CSRF_MESSAGE)
+
+    # After the caller is known (a stranger gets 401, not a hint about her input).
+    app.before_request(refuse_unsafe_input)
 
     @app.after_request
     def finish_unit_of_work(response):
@@ -261,7 +283,13 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if isinstance(error, DATABASE_UNAVAILABLE):
             return _database_unavailable(app, error)
-        app.logger.exception("unexpected error")
+        if isinstance(error, DBAPIError):
+            # The server's own message can quote the row (PostgreSQL's DETAIL): name the
+            # failure, never its text.
+            app.logger.error("unexpected database error %s (SQLSTATE %s) on %s %s", type(error.orig).__name__,
+                             getattr(error.orig, "sqlstate", None), request.method, request.path)
+        else:
+            app.logger.exception("unexpected error")
         return json_error(InternalServerError())
 
 

@@ -37,6 +37,7 @@ def _make_app(url: str, tmp: Path):
         "SQLALCHEMY_DATABASE_URI": url,
         "CASEFLOW_KEYRING": KEYRING_JSON,
         "CASEFLOW_KEYRING_FILE": str(tmp / "unused-keyring.json"),
+        "CASEFLOW_AUDIT_ANCHOR_FILE": str(tmp / "audit-anchors.log"),
         "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
         "TESTING": True,
     })
@@ -90,11 +91,28 @@ class Database:
             else:
                 tables = [t.name for t in db.metadata.sorted_tables]
                 with db.engine.begin() as conn:
+                    # The audit table refuses TRUNCATE by trigger; the reset (as superuser)
+                    # sets triggers aside for its own transaction only.
+                    conn.execute(text("SET LOCAL session_replication_role = replica"))
                     conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
                     for table in db.metadata.sorted_tables:
                         if table.name in self.seeds:
                             conn.execute(table.insert(), self.seeds[table.name])
         self.app.extensions.pop("caseflow_keyring", None)
+
+
+def _empty_postgresql(url: str) -> None:
+    """Start from an empty schema: the database may hold a previous run's data, under that
+    run's keyring, which the app would refuse at start (caseflow.keys.key_check)."""
+    from sqlalchemy import create_engine, text
+
+    from caseflow.config import normalise_database_url
+
+    engine = create_engine(normalise_database_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -103,6 +121,7 @@ def database(request, tmp_path_factory):
     if request.param == "postgresql":
         if not PG_URL:
             pytest.skip(PG_SKIP)
+        _empty_postgresql(PG_URL)
         backend = Database("postgresql", _make_app(PG_URL, tmp))
     else:
         path = tmp / "caseflow.db"

@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from flask import g, has_request_context, request
 from flask_login import current_user
@@ -174,29 +176,130 @@ def _after_rollback(session: Session) -> None:
 # -- verification ----------------------------------------------------------------------
 @dataclass
 class ChainReport:
-    ok: bool
+    """What a walk of the chain found: every broken entry is counted, the first is named."""
+
     count: int
     head: str
+    head_id: int | None = None
+    broken: int = 0
     first_bad_id: int | None = None
     reason: str | None = None
+    #: Anchors (written outside the database) the chain no longer agrees with.
+    anchor_failures: list = field(default_factory=list)
+    anchors_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.broken and not self.anchor_failures
 
 
-def verify_chain(batch: int = 1000) -> ChainReport:
-    """Recompute every link in order; the first entry that does not match is reported."""
-    prev, count, last_id = GENESIS, 0, 0
+BROKEN_LINK = "link to the previous entry is broken (an entry was deleted or reordered)"
+CHANGED = "entry content does not match its hash (it was changed)"
+
+
+def verify_chain(batch: int = 1000, anchors: list[Anchor] | None = None) -> ChainReport:
+    """Recompute every link in order and report every entry that does not match.
+
+    After a broken entry the walk goes on from that entry's own hash, so one deletion or
+    one edit counts once and later damage is still found. ``anchors`` (heads recorded
+    outside the database, see :func:`append_anchor`) must each still be in the chain:
+    a chain cut short or rebuilt after a TRUNCATE no longer holds them.
+    """
+    wanted = {anchor.entry_id: anchor for anchor in anchors or ()}
+    seen: set[int] = set()
+    report = ChainReport(count=0, head=GENESIS)
+    prev, last_id = GENESIS, 0
     while True:
         entries = db.session.scalars(
             select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
         ).all()
         if not entries:
-            return ChainReport(True, count, prev)
+            break
         for entry in entries:
+            reason = None
             if entry.prev_hash != prev:
-                return ChainReport(False, count, prev, entry.id, "link to the previous entry is broken (an entry was deleted or reordered)")
-            if not hmac.compare_digest(entry.hash, chain_hash(prev, entry.canonical())):
-                return ChainReport(False, count, prev, entry.id, "entry content does not match its hash (it was changed)")
-            prev, count, last_id = entry.hash, count + 1, entry.id
+                reason = BROKEN_LINK
+            elif not hmac.compare_digest(entry.hash, chain_hash(prev, entry.canonical())):
+                reason = CHANGED
+            if reason:
+                report.broken += 1
+                if report.first_bad_id is None:
+                    report.first_bad_id, report.reason = entry.id, reason
+            anchor = wanted.get(entry.id)
+            if anchor is not None:
+                seen.add(entry.id)
+                if not hmac.compare_digest(anchor.hash, entry.hash):
+                    report.anchor_failures.append(f"entry {entry.id} differs from the anchor written at {anchor.at}")
+            prev, last_id = entry.hash, entry.id
+            report.count += 1
         db.session.expunge_all()
+    report.head, report.head_id = prev, (last_id or None)
+    for entry_id in sorted(set(wanted) - seen):
+        anchor = wanted[entry_id]
+        if entry_id > last_id:
+            report.anchor_failures.append(
+                f"the chain ends at entry {last_id} but the anchor written at {anchor.at} names entry {entry_id}"
+                " (entries were deleted from its end or the table was emptied)")
+        else:
+            report.anchor_failures.append(f"entry {entry_id} named by the anchor written at {anchor.at} is missing")
+    report.anchors_checked = len(wanted)
+    return report
+
+
+# -- anchors: the chain's head, kept outside the database --------------------------------
+@dataclass(frozen=True)
+class Anchor:
+    at: str
+    entry_id: int
+    hash: str
+
+
+class AnchorFileError(ValueError):
+    """An anchor file that cannot be read as one."""
+
+
+def chain_head() -> tuple[int, str] | None:
+    """The last entry's position (its id) and hash, or None for an empty chain."""
+    row = db.session.execute(
+        select(audit_entries.c.id, audit_entries.c.hash).order_by(audit_entries.c.id.desc()).limit(1)).first()
+    return (row.id, row.hash) if row else None
+
+
+def append_anchor(path: str | os.PathLike) -> Anchor | None:
+    """Append the chain's committed head to the anchor file (one line: time, id, hash).
+
+    The file lives outside the database (ship it elsewhere too: see docs/operations.md),
+    so someone who can rewrite the database cannot rewrite what it held. Created 0600.
+    """
+    head = chain_head()
+    if head is None:
+        return None
+    anchor = Anchor(utcnow().isoformat(), head[0], head[1])
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.write(fd, f"{anchor.at} {anchor.entry_id} {anchor.hash}\n".encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return anchor
+
+
+def read_anchors(path: str | os.PathLike) -> list[Anchor]:
+    anchors = []
+    try:
+        lines = Path(path).read_text(encoding="ascii").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnchorFileError(f"cannot read anchor file {path}: {type(exc).__name__}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 3 or not parts[1].isdigit() or len(parts[2]) != 64:
+            raise AnchorFileError(f"anchor file {path}, line {number}: expected 'time entry-id hash'")
+        anchors.append(Anchor(parts[0], int(parts[1]), parts[2]))
+    return anchors
 
 
 def system_actor(name: str) -> None:

@@ -17,16 +17,39 @@ import uuid
 from datetime import date
 from functools import cache
 
-from flask import g
+from flask import current_app, g, has_request_context
 from sqlalchemy import LargeBinary
 from sqlalchemy.orm import mapped_column
 
 from caseflow.crypto import aead
-from caseflow.crypto.keys import data_key
+from caseflow.crypto.keys import DataKeyMissing, data_key
 
 
 class ErasedDataError(Exception):
     """The survivor's data key was destroyed: her data cannot be read or written."""
+
+
+#: Set on a record one of whose fields could not be decrypted during this request.
+UNREADABLE_FLAG = "_caseflow_unreadable"
+
+
+def is_unreadable(instance) -> bool:
+    return bool(getattr(instance, UNREADABLE_FLAG, False))
+
+
+def _owner_erased(instance) -> bool:
+    owner = instance if instance.__tablename__ == "survivors" else getattr(instance, "survivor", None)
+    return bool(owner is not None and getattr(owner, "erased_at", None) is not None)
+
+
+def _unreadable(instance, column: str):
+    """Degrade to the record, not the list: the field reads as null and the record is
+    marked, so a list, a search or a visit card goes on without her value instead of
+    answering 500 to everyone. Logged by row id, never a value; ``crypto verify`` counts it."""
+    setattr(instance, UNREADABLE_FLAG, True)
+    current_app.logger.critical("unreadable ciphertext: %s.%s of row %s (tampered, moved or another keyring)",
+                                instance.__tablename__, column, instance.id)
+    return None
 
 
 def encrypted_column():
@@ -87,17 +110,20 @@ class EncryptedAttribute:
         ciphertext = getattr(instance, self.column)
         if ciphertext is None:
             return None
-        key_id = aead.field_key_id(ciphertext)
-        context = aead.field_context(instance.__tablename__, self.column, instance.id)
         try:
-            key = data_key(key_id)
-        except Exception as exc:  # DataKeyMissing
-            from caseflow.crypto.keys import DataKeyMissing
-
-            if isinstance(exc, DataKeyMissing):
-                raise ErasedDataError(instance.__tablename__) from None
-            raise
-        plaintext = aead.open_field(key, ciphertext, context)
+            key_id = aead.field_key_id(ciphertext)
+            context = aead.field_context(instance.__tablename__, self.column, instance.id)
+            try:
+                key = data_key(key_id)
+            except DataKeyMissing:
+                if _owner_erased(instance):
+                    raise ErasedDataError(instance.__tablename__) from None
+                raise aead.DecryptionError("unknown data key") from None
+            plaintext = aead.open_field(key, ciphertext, context)
+        except aead.DecryptionError:
+            if not has_request_context():
+                raise  # commands (verify, re-encryption) stop loudly on damaged data
+            return _unreadable(instance, self.column)
         if not g.get("caseflow_unaudited_reads", False):
             from caseflow.audit.services import note_read
 

@@ -27,3 +27,19 @@ class KeyOperation(db.Model):
     cursor: Mapped[str | None] = mapped_column(String(64))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+class KeyCheck(db.Model):
+    """A check value of one key of the keyring this database belongs to.
+
+    HMAC-SHA256 of a fixed label under the key: it tells whether a keyring holds the same
+    key and reveals nothing of it. Written the first time a process starts with the right
+    keyring (caseflow.keys.key_check); a keyring whose key does not match is refused.
+    """
+
+    __tablename__ = "key_checks"
+
+    #: ``audit``, ``kek:<id>`` or ``index:<version>``.
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from flask import current_app
 from sqlalchemy import text
 
-from caseflow.audit.services import record, system_actor
+from caseflow.audit.services import append_anchor, record, system_actor
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
 from caseflow.scheduling import email, outbox
@@ -77,6 +77,10 @@ def run_pass(now: datetime | None = None, *, batch_size: int | None = None, use_
             counts["outbox_added"] += added
         counts.update(email.deliver_due(now, send=send_email))
         record("scheduler_pass", "outbox_messages", None, detail={k: v for k, v in counts.items() if v})
+        db.session.commit()
+        # The committed head, kept outside the database: deleting the chain's tail or
+        # emptying the table is then found by ``audit verify --anchors``.
+        append_anchor(current_app.config["CASEFLOW_AUDIT_ANCHOR_FILE"])
         db.session.commit()
     return counts
 

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext
 
 from caseflow.core.fields import choice, text
 from caseflow.core.pagination import PageArgs
+from caseflow.crypto.fields import is_unreadable
 from caseflow.directory.schemas import UBIGEO
 from caseflow.survivors.models import DISABILITIES, DOCUMENT_TYPES, SEXES
 
@@ -35,6 +36,10 @@ class SurvivorSchema(SurvivorFields):
     organization_id = ma.fields.UUID()
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
+    #: Last: it is known once the fields above have been decrypted.
+    unreadable = ma.fields.Function(is_unreadable, metadata={
+        "description": "True when one of her fields could not be decrypted (damaged or moved data): "
+                       "those fields are null; the operator is alerted"})
 
 
 class SurvivorQuery(PageArgs):

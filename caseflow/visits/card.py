@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from caseflow.access.policy import may_read_visit_card
 from caseflow.core.clock import utcnow
+from caseflow.crypto.fields import is_unreadable
 from caseflow.extensions import db
 from caseflow.visits.models import Visit, VisitLog
 
@@ -41,5 +42,6 @@ def visit_card(visit: Visit) -> dict | None:
     if survivor.erased:
         return None
     card = {name: getattr(survivor, name) for name in CARD_FIELDS}
+    card["unreadable"] = is_unreadable(survivor)
     card["safety_flags"] = safety_flags(visit)
     return card

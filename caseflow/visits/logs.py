@@ -24,6 +24,7 @@ from caseflow.cases.models import Case
 from caseflow.cases.services import add_event
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Conflict, Unprocessable
+from caseflow.crypto.keys import keyring
 from caseflow.extensions import db
 from caseflow.scheduling import outbox
 from caseflow.visits import cadence as cadences
@@ -36,10 +37,18 @@ KEY_REUSED = lazy_gettext("This Idempotency-Key was already used for a different
 
 
 def request_digest(visit: Visit, data: dict) -> str:
-    """Keyed digest of the submission (the notes are never stored in the clear or unkeyed)."""
+    """Keyed digest of the submission (the notes are never stored in the clear or unkeyed).
+
+    Keyed by a subkey of the keyring's audit key, not the cookie-signing secret: that secret
+    is configuration that lives beside the database and may be rotated at will, which would
+    turn a phone's retry into a refusal."""
     canonical = json.dumps({"visit": str(visit.id), **{k: _plain(v) for k, v in data.items()}},
                            sort_keys=True, separators=(",", ":"))
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), canonical.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_digest_key(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def _digest_key() -> bytes:
+    return hmac.new(keyring().audit_key, b"caseflow:visit-log-digest", hashlib.sha256).digest()
 
 
 def _plain(value):

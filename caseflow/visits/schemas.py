@@ -69,6 +69,7 @@ class VisitCardSchema(ma.Schema):
     safe_contact = ma.fields.String(allow_none=True)
     address = ma.fields.String(allow_none=True)
     phone = ma.fields.String(allow_none=True)
+    unreadable = ma.fields.Boolean(metadata={"description": "Her data could not be decrypted: the fields are null"})
     safety_flags = ma.fields.List(ma.fields.String())
 
 
@@ -78,7 +79,9 @@ class VisitDetailSchema(VisitSchema):
 
 
 class VisitQuery(PageArgs):
-    assignee = ma.fields.String(validate=ma.validate.Regexp(r"^(me|[0-9a-fA-F-]{36})$"),
+    # A user id in its canonical 8-4-4-4-12 form: 36 hyphens or 36 hex digits are not one.
+    assignee = ma.fields.String(validate=ma.validate.Regexp(
+                                    r"^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"),
                                 metadata={"description": "`me` or a user id"})
     from_day = ma.fields.Date(data_key="from", metadata={"description": "First local day (inclusive)"})
     to_day = ma.fields.Date(data_key="to", metadata={"description": "Last local day (inclusive)"})

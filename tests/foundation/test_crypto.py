@@ -103,8 +103,9 @@ def test_tampered_stored_ciphertext_fails_over_http(client, app):
     survivor.phone_ct = bytes(tampered)
     db.session.commit()
     response = client.get(f"/api/v1/survivors/{survivor.id}", headers=bearer(worker))
-    assert response.status_code == 500 and response.is_json
-    assert "phone" not in response.get_data(as_text=True)
+    # Degraded to the record (tests/keys/test_unreadable_records.py): marked, the value null.
+    assert response.status_code == 200 and response.get_json()["unreadable"] is True
+    assert response.get_json()["phone"] is None
     # The row is untouched: nothing "repaired" it silently.
     db.session.expire_all()
     assert db.session.scalar(select(Survivor.phone_ct).where(Survivor.id == survivor.id)) == bytes(tampered)

@@ -69,3 +69,22 @@ def test_models_and_migrations_agree(tmp_path):
 
 
 assert os.environ["CASEFLOW_ENV"] == "testing"
+
+
+def test_sqlite_database_files_are_readable_by_their_owner_only(tmp_path):
+    """They hold password hashes and wrapped keys (the WAL and shared-memory files too)."""
+    import os
+    import stat
+
+    from caseflow.extensions import db
+
+    path = tmp_path / "fresh.db"
+    app = _app_for(f"sqlite:///{path}")
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:  # WAL and SHM exist while a connection is open
+            conn.execute(text("SELECT count(*) FROM users"))
+            for name in ("fresh.db", "fresh.db-wal", "fresh.db-shm"):
+                mode = stat.S_IMODE(os.stat(tmp_path / name).st_mode)
+                assert mode == 0o600, f"{name}: {oct(mode)}"
+        db.engine.dispose()

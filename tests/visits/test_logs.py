@@ -95,6 +95,20 @@ def test_a_retry_with_the_same_key_returns_the_same_log(client):
     assert db.session.scalar(select(func.count()).select_from(VisitLog)) == 1
 
 
+def test_a_retry_after_the_secret_key_is_rotated_still_returns_the_same_log(app, client):
+    """The digest is keyed by the keyring, not by the cookie-signing secret."""
+    centre, case, visit = _setup()
+    first = _log(client, centre.mentor, visit, DONE, key="phone-rot-0001")
+    saved = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "a-rotated-cookie-signing-secret-0000000"
+    try:
+        again = _log(client, centre.mentor, visit, DONE, key="phone-rot-0001")
+    finally:
+        app.config["SECRET_KEY"] = saved
+    assert first.status_code == again.status_code == 201, again.get_json()
+    assert first.get_json()["id"] == again.get_json()["id"]
+
+
 def test_twenty_concurrent_retries_create_one_log(app):
     centre, case, visit = _setup()
     url = f"/api/v1/visits/{visit.id}/log"
