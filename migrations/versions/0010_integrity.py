@@ -9,13 +9,13 @@ that key, never the key): a process started with a keyring that does not belong 
 database refuses to start (caseflow.keys.key_check).
 
 Revision ID: 0010_integrity
-Revises: 0014_custody
+Revises: 0009_accounts
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_integrity"
-down_revision = "0014_custody"
+down_revision = "0009_accounts"
 branch_labels = None
 depends_on = None
 
