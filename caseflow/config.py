@@ -61,6 +61,8 @@ def build_config(environ=os.environ, instance_path: Path | None = None) -> dict:
         "CASEFLOW_BLIND_INDEX_BITS": int(environ.get("CASEFLOW_BLIND_INDEX_BITS", "16")),
         "CASEFLOW_TOKEN_TTL_HOURS": int(environ.get("CASEFLOW_TOKEN_TTL_HOURS", "12")),
         "CASEFLOW_SESSION_TTL_HOURS": int(environ.get("CASEFLOW_SESSION_TTL_HOURS", "8")),
+        # The console signs her out after this many minutes without a request (shown on every page).
+        "CASEFLOW_CONSOLE_IDLE_MINUTES": int(environ.get("CASEFLOW_CONSOLE_IDLE_MINUTES", "30")),
         "CASEFLOW_LOCKOUT_THRESHOLD": 5,
         "CASEFLOW_LOCKOUT_MINUTES": 15,
         # argon2id parameters (RFC 9106 second recommended option); tests lower them.
