@@ -11,7 +11,10 @@ CHROMIUM = "/usr/bin/chromium"
 PORT = int(os.environ.get("CASEFLOW_BROWSER_TEST_PORT", "5650"))
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 AXE_SOURCE = AXE.read_text() if AXE.exists() else ""
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: Screenshots for docs/console.md: written there with CASEFLOW_SCREENSHOTS=docs, else to a
+#: scratch folder (a test run leaves the docs as they were).
+SCREENSHOTS = (Path(__file__).resolve().parents[2] / "docs" / "screenshots" if os.environ.get("CASEFLOW_SCREENSHOTS")
+               == "docs" else Path(os.environ.get("TMPDIR", "/tmp")) / "caseflow-console-screenshots")
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
 

@@ -132,6 +132,38 @@ def test_caseworker_path_and_supervisor_review(visitor):
     assert page.locator("#referral svg rect").count() >= 1
     check_page(worker, "case-with-clocks")
 
+    # The referral ends (cancelled by the centre, with its reason), then closure: the
+    # supervisor approves the closure request, the caseworker closes with the checklist.
+    page.select_option("#referral form.referral-move select[name=status]", "cancelled")
+    page.fill("#referral form.referral-move [name=reason]", "Atendida en otro establecimiento")
+    page.click("#referral form.referral-move button")
+    page.wait_for_load_state()
+    assert "cancelled" in page.inner_text("#referral table"), page.inner_text("main")[:600]
+    open_section(page, "approval")
+    page.select_option("#approval-kind", "closure")
+    page.click("#approval form:not(.row) button[type=submit]")
+    page.wait_for_load_state()
+    supervisor.page.goto(case_url)
+    supervisor.page.select_option("#approval form.row select[name=decision]", "approved")
+    supervisor.page.fill("#approval form.row [name=note]", "Cierre revisado")
+    supervisor.page.click("#approval form.row button")
+    supervisor.page.wait_for_load_state()
+    page.goto(case_url)
+    open_section(page, "close")
+    page.select_option("#close-reason", "needs_met")
+    page.check("#close-needs_met")
+    page.check("#close-safety_plan_reviewed")
+    page.check("#close-survivor_informed_may_return")
+    page.click("#close form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#reopen").count() == 1, page.inner_text("main")[:800]
+    check_page(worker, "case-closed")
+    page.click("#reopen details summary")
+    page.select_option("#reopen-reason", "new_needs")
+    page.click("#reopen form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#reopen").count() == 0, page.inner_text("main")[:800]
+
     # Supervisor review
     for path, name in (("/supervision", "supervision"), ("/supervision/audit", "audit"),
                        (case_url.removeprefix(worker.url) + "/access-log", "access-log"), ("/cases", "cases")):
