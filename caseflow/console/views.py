@@ -7,8 +7,17 @@ import time
 import uuid
 
 from flask import (
-    Blueprint, Response, abort, current_app, g, redirect, render_template, request, send_from_directory,
-    session, url_for,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
 )
 from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
