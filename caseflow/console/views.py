@@ -28,6 +28,7 @@ from caseflow.auth import services as auth
 from caseflow.cases import services as cases
 from caseflow.console import bridge, charts
 from caseflow.console.forms import FormField, describe, flat_errors, form_data
+from caseflow.console.labels import field_label
 from caseflow.core.errors import ApiError, Forbidden, error_payload
 from caseflow.extensions import db
 
@@ -88,6 +89,10 @@ def frame():
 def headers(response: Response):
     response.headers["Content-Security-Policy"] = CSP
     return response
+
+
+# A global, not a context value: the form macros are imported without the page's context.
+bp.add_app_template_global(field_label, "field_label")
 
 
 @bp.app_context_processor
