@@ -28,6 +28,7 @@ class FormField:
     required: bool = False
     choices: tuple = ()
     max_length: int | None = None
+    checked: bool = False  # a box ticked until she unticks it (the schema's default is true)
     children: list = field(default_factory=list)
 
 
@@ -57,7 +58,7 @@ def describe(schema: ma.Schema, prefix: str = "", skip: tuple = ()) -> list[Form
         elif isinstance(schema_field, ma.fields.List):
             fields.append(FormField(full, "checkboxes", required, _choices(schema_field.inner)))
         elif isinstance(schema_field, ma.fields.Boolean):
-            fields.append(FormField(full, "checkbox", required))
+            fields.append(FormField(full, "checkbox", required, checked=schema_field.load_default is True))
         elif isinstance(schema_field, (ma.fields.AwareDateTime, ma.fields.DateTime)):
             fields.append(FormField(full, "datetime", required))
         elif isinstance(schema_field, ma.fields.Date):

@@ -113,3 +113,12 @@ def test_form_errors_use_the_api_schema_and_her_language(client, demo):
 def test_the_language_switch_only_returns_to_a_path_of_caseflow(client):
     response = client.get("/language?lang=en&next=//elsewhere.example/")
     assert response.headers["Location"] == "/"
+
+
+def test_a_box_the_api_defaults_to_true_starts_ticked(client, demo):
+    sign_in(client)
+    listing = client.get("/cases").get_data(as_text=True)
+    case_id = re.search(r"/cases/([0-9a-f-]{36})", listing).group(1)
+    page = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    box = re.search(r'<input[^>]+id="incident-occurred_time_known"[^>]*>', page).group(0)
+    assert "checked" in box
