@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 
 from flask import (
@@ -39,7 +38,6 @@ STATIC = __import__("pathlib").Path(__file__).resolve().parent.parent / "static"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 CASE_LIST_COUNT_CAP = 1000
-SESSION_EXPIRED = lazy_gettext("Your session ended after a time without activity. Sign in again.")
 
 #: The case page's forms: section → the API endpoint it posts to.
 CASE_ACTIONS = {
@@ -69,13 +67,6 @@ def frame():
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("console.login", next=request.full_path if request.method == "GET" else None))
-    idle = current_app.config["CASEFLOW_CONSOLE_IDLE_MINUTES"] * 60
-    now = int(time.time())
-    if now - session.get("seen", now) > idle:
-        auth.end_cookie_session()
-        session["notice"] = "expired"
-        return redirect(url_for("console.login"))
-    session["seen"] = now
     if request.method == "POST" and g.get("caseflow_auth_method") == "cookie":
         # The API's rule for cookie sessions: the session's CSRF token with every write
         # (a form field here, the X-CSRF-Token header for htmx).
@@ -99,7 +90,7 @@ bp.add_app_template_global(field_label, "field_label")
 def frame_values():
     if not g.get("caseflow_console"):
         return {}
-    idle_minutes = current_app.config["CASEFLOW_CONSOLE_IDLE_MINUTES"]
+    idle_minutes = current_app.config["CASEFLOW_SESSION_IDLE_MINUTES"]
     return {"csrf_token": auth.csrf_token(), "locale": str(get_locale()), "idle_minutes": idle_minutes,
             "user": current_user if current_user.is_authenticated else None, "may": may}
 
@@ -134,7 +125,7 @@ def login():
         # The second factor's field is on the form from the start; it reaches the sign-in
         # route once that route's schema takes it (the accounts work adds its check there).
         fields.append(FormField("otp", "text", max_length=10))
-    notice = SESSION_EXPIRED if session.pop("notice", None) == "expired" else None
+    notice = None
     if request.method == "GET":
         return render_template("console/login.html", fields=fields, errors={}, message=notice)
     language = session.get("lang")
@@ -151,7 +142,6 @@ def login():
                                values={"username": request.form.get("username", "")}), error.code
     if language:
         session["lang"] = language
-    session["seen"] = int(time.time())
     return redirect(_safe_next(request.args.get("next")))
 
 
