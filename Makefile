@@ -27,12 +27,16 @@ messages: $(VENV)/.installed
 		--no-location --sort-output --project caseflow --copyright-holder caseflow .
 	$(BIN)/pybabel update -i caseflow/translations/messages.pot -d caseflow/translations --no-fuzzy-matching
 
+PORT ?= 5000
 run: install
 	$(BIN)/caseflow init
 	$(BIN)/caseflow demo
+	@echo ""
+	@echo "Console: http://127.0.0.1:$(PORT)/  (sign in with a demo login above, e.g. admision or supervisora)"
+	@echo "API:     http://127.0.0.1:$(PORT)/api/v1/"
 	$(BIN)/caseflow scheduler run & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/caseflow serve --host 127.0.0.1 --port 5000 --workers 2
+	$(BIN)/caseflow serve --host 127.0.0.1 --port $(PORT) --workers 2
 
 test: install
 	CASEFLOW_ENV=testing $(BIN)/pytest $(PYTEST_ARGS)

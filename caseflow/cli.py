@@ -214,13 +214,14 @@ def demo_command():
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @click.option("--workers", default=2, type=int)
-def serve_command(host, port, workers):
+@click.option("--threads", default=8, type=int, help="Threads per worker (gthread)")
+def serve_command(host, port, workers, threads):
     """Production server (gunicorn). The scheduler runs as its own process."""
     from caseflow.config import ConfigError
     from caseflow.server import serve
 
     try:
-        serve(host, port, workers)
+        serve(host, port, workers, threads)
     except ConfigError as exc:
         _fail(str(exc))
 

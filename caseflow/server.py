@@ -53,13 +53,23 @@ class _Gunicorn(BaseApplication):
         return create_app()
 
 
-def serve(host: str, port: int, workers: int) -> None:
+#: Threaded workers (docs/operations.md): a browser keeps idle keep-alive connections open,
+#: which held every sync worker until its timeout; a gthread worker parks them and serves
+#: other requests on its other threads.
+WORKER_CLASS = "gthread"
+THREADS = 8
+
+
+def serve(host: str, port: int, workers: int, threads: int = THREADS) -> None:
     from caseflow import create_app
 
     create_app()  # fail fast, with a one-line reason, before forking workers
     _Gunicorn({
         "bind": f"{host}:{port}",
         "workers": workers,
+        "worker_class": WORKER_CLASS,
+        "threads": threads,
+        "keepalive": 5,
         "accesslog": "-",
         # Paths only, never query strings: a search by name or document must not be logged.
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',

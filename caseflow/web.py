@@ -129,6 +129,15 @@ def register_blueprints(app: Flask) -> None:
 
     casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, approvals_blp, closures_blp)
     referrals = (timeline_blp, referrals_blp, review_blp)
+    from caseflow.console.views import bp as console_bp
+
+    # The console (plain Flask, not in the OpenAPI document), on top of the API's routes.
+    app.register_blueprint(console_bp)
+    for endpoint, view in app.view_functions.items():
+        if endpoint.startswith("console."):
+            # A page answers a stranger by sending her to /login (the console's own check),
+            # not with the API's 401.
+            view.caseflow_public = True
     for blueprint in (auth_blp, directory_blp, survivors_blp, rights_blp, cases_blp, audit_blp, *casework, *referrals,
                       visits_blp, custody_blp, notifications_blp):
         api.register_blueprint(blueprint)
