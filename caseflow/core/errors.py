@@ -34,7 +34,7 @@ class ApiError(HTTPException):
     code = 400
 
     def __init__(self, message=None, errors: dict | None = None, code: int | None = None,
-                 keep_changes: bool = False):
+                 keep_changes: bool = False, extra: dict | None = None):
         super().__init__()
         #: Commit the transaction despite the error (a failed login still counts).
         self.keep_changes = keep_changes
@@ -43,6 +43,8 @@ class ApiError(HTTPException):
         self.data = {"message": message or DEFAULT_MESSAGES.get(self.code)}
         if errors:
             self.data["errors"] = errors
+        #: Further top-level fields of the answer (e.g. a duplicate's ``existing_id``).
+        self.data["extra"] = extra or {}
 
 
 class BadRequest(ApiError):
@@ -81,7 +83,7 @@ def error_payload(error: HTTPException) -> tuple[dict, int, dict]:
     code = error.code or 500
     data = getattr(error, "data", None) or {}
     message = data.get("message") or DEFAULT_MESSAGES.get(code) or error.name
-    payload = {"status": code, "message": str(message)}
+    payload = {"status": code, "message": str(message), **(data.get("extra") or {})}
     raw_errors = data.get("errors") or data.get("messages")
     if raw_errors:
         payload["errors"] = _translate(_flatten_locations(raw_errors))
