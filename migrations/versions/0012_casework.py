@@ -9,13 +9,13 @@ Survivors registered before this revision have name-search terms for their full 
 given name with the family names (docs/casework.md).
 
 Revision ID: 0012_casework
-Revises: 0008_referral_review_indexes
+Revises: 0014_custody
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_casework"
-down_revision = "0008_referral_review_indexes"
+down_revision = "0014_custody"
 branch_labels = None
 depends_on = None
 
