@@ -26,7 +26,7 @@ from bench import common
 from bench.http_foundation import PASSWORD, USER, ids_path
 from bench.loadgen import Scenario
 
-ROUTES = ("get_case", "search_document")
+ROUTES = ("get_case", "search_document", "search_family")
 
 
 def requests(kind: str, size: int) -> dict:
@@ -76,6 +76,9 @@ def measure(calls: dict, rounds: int, block: int) -> dict:
             ratios[name].append(this_round[name] / this_round["bare_read"])
     result = {f"{name}_cpu_ms": round(statistics.median(values), 3) for name, values in samples.items()}
     result.update({f"{name}_vs_bare": round(statistics.median(values), 2) for name, values in ratios.items()})
+    # A family-name search against get case, each round's ratio, then their median.
+    result["search_family_vs_get_case"] = round(statistics.median(
+        f / g for f, g in zip(ratios["search_family"], ratios["get_case"], strict=True)), 2)
     return result
 
 

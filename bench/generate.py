@@ -73,11 +73,14 @@ def generate(organization_id: uuid.UUID, caseworker_id: uuid.UUID, count: int, s
             for name, value in values.items():
                 row[f"{name}_ct"] = _seal(raw, key_id, "survivors", f"{name}_ct", survivor_id, value)
             survivors.append(row)
-            for name, normalised in (("document", f"DNI:{values['document_number']}"),
-                                     ("name", normalize.full_name(given, family))):
+            # The name index holds a term per form of her name (caseflow.survivors.services).
+            for name, forms in (("document", [f"DNI:{values['document_number']}"]),
+                                ("name", normalize.name_variants(given, family))):
                 state = states[name]
-                terms.append({"survivor_id": survivor_id, "index_name": name, "version": state.active_version,
-                              "term": blind_index.term_for(name, state.active_version, state.active_bits, normalised)})
+                for term in {blind_index.term_for(name, state.active_version, state.active_bits, form)
+                             for form in forms}:
+                    terms.append({"survivor_id": survivor_id, "index_name": name,
+                                  "version": state.active_version, "term": term})
             cases.append({"id": case_id, "code": f"BENCH-{year}-{i:07d}", "survivor_id": survivor_id,
                           "organization_id": organization_id, "status": "open" if i % 5 else "closed",
                           "step": "engagement", "priority": rng.choice(["high", "medium", "low"]),

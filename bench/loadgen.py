@@ -86,6 +86,10 @@ class Scenario:
             dni = document_number(rng.randrange(self.size))
             shown = rng.choice([dni, f"{dni[:2]}.{dni[2:5]}.{dni[5:]}", f"{dni[:2]} {dni[2:5]} {dni[5:]}"])
             return [("GET", f"/api/v1/survivors?document_type=DNI&document_number={shown.replace(' ', '%20')}", None)]
+        if self.name == "search_family":  # family names alone, as the generator draws them
+            from bench.generate import FAMILY
+
+            return [("GET", f"/api/v1/survivors?name={rng.choice(FAMILY)}%20{rng.choice(FAMILY)}", None)]
         if self.name == "supervision_overdue":  # the supervisor's first page (the token says whose)
             return [("GET", "/api/v1/supervision/overdue", None)]
         if self.name == "supervision_overdue_50":

@@ -93,7 +93,7 @@ def _refuse(position, now, user: User | None, reason: str, *, guarded: bool, mfa
         # The same answer whichever part was wrong: a guarded account tells a guesser nothing.
         raise TooManyRequests(GUARDED, retry_after=throttle.account_retry_after(position, now), keep_changes=True)
     if mfa:
-        raise Unauthorized(MFA_REQUIRED, keep_changes=True, flags={"mfa_required": True})
+        raise Unauthorized(MFA_REQUIRED, keep_changes=True, extra={"mfa_required": True})
     raise Unauthorized(INVALID_LOGIN, keep_changes=True)
 
 
@@ -129,7 +129,7 @@ def confirm_identity(user: User, password: str, otp: str | None) -> None:
     if not verify_password(user.password_hash, password) or (user.mfa_enabled and not check_second_factor(user, otp)):
         record("reauthentication_failed", "users", user.id, actor=_actor(user))
         raise Unauthorized(MFA_REQUIRED if user.mfa_enabled else INVALID_LOGIN, keep_changes=True,
-                           flags={"mfa_required": True} if user.mfa_enabled else None)
+                           extra={"mfa_required": True} if user.mfa_enabled else None)
 
 
 def issue_token(user: User, kind: str, ttl: timedelta | None) -> tuple[str, AuthToken]:
@@ -302,7 +302,7 @@ def require_recent_authentication() -> None:
     if credential is not None:
         at = db.session.scalar(select(AuthToken.authenticated_at).where(AuthToken.id == credential.token_id))
     if at is None or utcnow() - at > REAUTH_WINDOW:
-        raise Forbidden(REAUTH_REQUIRED, flags={"reauth_required": True})
+        raise Forbidden(REAUTH_REQUIRED, extra={"reauth_required": True})
 
 
 ENROLMENT_REQUIRED = lazy_gettext("Your role requires a second factor: enrol an authenticator app first.")
@@ -317,4 +317,4 @@ def require_enrolment_done(caller, endpoint: str) -> None:
     from caseflow.core.errors import Forbidden
 
     if endpoint not in ENROLMENT_ENDPOINTS:
-        raise Forbidden(ENROLMENT_REQUIRED, flags={"mfa_enrollment_required": True})
+        raise Forbidden(ENROLMENT_REQUIRED, extra={"mfa_enrollment_required": True})

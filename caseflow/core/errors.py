@@ -34,7 +34,7 @@ class ApiError(HTTPException):
     code = 400
 
     def __init__(self, message=None, errors: dict | None = None, code: int | None = None,
-                 keep_changes: bool = False, flags: dict | None = None, headers: dict | None = None):
+                 keep_changes: bool = False, extra: dict | None = None, headers: dict | None = None):
         super().__init__()
         #: Commit the transaction despite the error (a failed login still counts).
         self.keep_changes = keep_changes
@@ -43,9 +43,9 @@ class ApiError(HTTPException):
         self.data = {"message": message or DEFAULT_MESSAGES.get(self.code)}
         if errors:
             self.data["errors"] = errors
-        #: Booleans a client acts on, beside the message (``"mfa_required": true``).
-        if flags:
-            self.data["flags"] = flags
+        #: Further top-level fields of the answer, beside the message: what a client acts on
+        #: (``"mfa_required": true``, a duplicate's ``existing_id``).
+        self.data["extra"] = extra or {}
         if headers:
             self.data["headers"] = headers
 
@@ -93,7 +93,7 @@ def error_payload(error: HTTPException) -> tuple[dict, int, dict]:
     code = error.code or 500
     data = getattr(error, "data", None) or {}
     message = data.get("message") or DEFAULT_MESSAGES.get(code) or error.name
-    payload = {"status": code, "message": str(message)}
+    payload = {"status": code, "message": str(message), **(data.get("extra") or {})}
     raw_errors = data.get("errors") or data.get("messages")
     if raw_errors:
         payload["errors"] = _translate(_flatten_locations(raw_errors))
@@ -102,7 +102,6 @@ def error_payload(error: HTTPException) -> tuple[dict, int, dict]:
     if code == 400 and raw_errors and _is_invalid_json(raw_errors):
         payload["message"] = gettext("The request body is not valid JSON.")
         payload.pop("errors", None)
-    payload.update({str(name): bool(value) for name, value in (data.get("flags") or {}).items()})
     headers = dict(data.get("headers") or {})
     if code >= 500:
         current_app.logger.error("request failed with %s", code)

@@ -69,25 +69,24 @@ def _live_versions(name: str) -> list[tuple[int, int]]:
     return versions
 
 
-def write_terms(survivor_id: uuid.UUID, values: dict[str, str | None]) -> None:
-    """Replace the survivor's terms for each index in ``values`` (normalised values)."""
+def write_terms(survivor_id: uuid.UUID, values: dict[str, str | list[str] | None]) -> None:
+    """Replace the survivor's terms for each index in ``values``: a normalised value, or
+    several (the name index holds one term per form of her name a search may take)."""
     for name, normalised in values.items():
         db.session.execute(
             delete(SurvivorSearchTerm).where(
                 SurvivorSearchTerm.survivor_id == survivor_id, SurvivorSearchTerm.index_name == name
             )
         )
-        if not normalised:
+        forms = [normalised] if isinstance(normalised, str) else list(normalised or ())
+        forms = [form for form in forms if form]
+        if not forms:
             continue
         for version, bits in _live_versions(name):
-            db.session.add(
-                SurvivorSearchTerm(
-                    survivor_id=survivor_id,
-                    index_name=name,
-                    version=version,
-                    term=term_for(name, version, bits, normalised),
+            for term in sorted({term_for(name, version, bits, form) for form in forms}):
+                db.session.add(
+                    SurvivorSearchTerm(survivor_id=survivor_id, index_name=name, version=version, term=term)
                 )
-            )
 
 
 def clear_terms(survivor_id: uuid.UUID) -> None:

@@ -31,3 +31,16 @@ def person_name(value: str) -> str:
 
 def full_name(given_names: str | None, family_names: str | None) -> str:
     return person_name(f"{given_names or ''} {family_names or ''}")
+
+
+def name_variants(given_names: str | None, family_names: str | None) -> list[str]:
+    """Every form a name search may take for her: the full name, the family names alone,
+    and each one given name with the family names (``Ana Quispe Mamani`` of ``Ana María``
+    ``Quispe Mamani``). Each is matched exactly, as the full name is."""
+    full = full_name(given_names, family_names)
+    family = person_name(family_names or "")
+    variants = [full] if full else []
+    if family:
+        variants.append(family)
+        variants += [f"{given} {family}" for given in person_name(given_names or "").split()]
+    return list(dict.fromkeys(variants))

@@ -6,7 +6,7 @@ from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.core.pagination import PageArgs
 from caseflow.core.rows import iso, text_or_none
 from caseflow.directory.schemas import OrganizationRefSchema
-from caseflow.referrals import deadlines
+from caseflow.referrals import deadlines, rule_texts
 from caseflow.referrals.models import ANCHORS, MILESTONES, PRIORITIES, RECEIVING_SECTORS, SERVICE_TYPES, STATUSES
 
 
@@ -26,6 +26,10 @@ class DeadlineRuleSchema(ma.Schema):
     effective_to = aware_datetime(allow_none=True, load_default=None)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
+
+    @ma.post_dump
+    def _shown(self, data, **kwargs):
+        return rule_texts.shown_rule(data)
 
 
 class DeadlineRulePatchSchema(ma.Schema):
@@ -56,6 +60,10 @@ class DeadlineRuleRefSchema(ma.Schema):
     milestone = ma.fields.String()
     hours = ma.fields.Integer()
     source = ma.fields.String()
+
+    @ma.post_dump
+    def _shown(self, data, **kwargs):
+        return rule_texts.shown_rule(data)
 
 
 # -- referrals ------------------------------------------------------------------------
@@ -162,8 +170,8 @@ def referral_items(rows, now) -> list[dict]:
             return None
         ref = rules.get(id_)
         if ref is None:
-            ref = rules[id_] = {"id": str(id_), "code": code, "label": label, "anchor": anchor,
-                                "milestone": milestone, "hours": hours, "source": source}
+            ref = rules[id_] = {"id": str(id_), "code": code, "label": rule_texts.shown(label), "anchor": anchor,
+                                "milestone": milestone, "hours": hours, "source": rule_texts.shown(source)}
         return ref
 
     items = []

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Uuid, event, inspect, select
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Uuid, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
@@ -38,6 +38,9 @@ class Survivor(UUIDPrimaryKey, Timestamps, db.Model):
     disability: Mapped[str | None] = mapped_column(String(20))
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Her document was already registered at another centre when she was registered here
+    #: (which centre is not kept); null for survivors registered before this was checked.
+    registered_elsewhere: Mapped[bool | None] = mapped_column(Boolean)
 
     given_names_ct: Mapped[bytes | None] = encrypted_column()
     family_names_ct: Mapped[bytes | None] = encrypted_column()

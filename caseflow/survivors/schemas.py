@@ -34,6 +34,9 @@ class SurvivorCreateSchema(SurvivorFields):
 class SurvivorSchema(SurvivorFields):
     id = ma.fields.UUID()
     organization_id = ma.fields.UUID()
+    registered_elsewhere = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "Her document was already registered at another centre (which one is not said)"
+    })
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
     #: Last: it is known once the fields above have been decrypted.
@@ -45,7 +48,7 @@ class SurvivorSchema(SurvivorFields):
 class SurvivorQuery(PageArgs):
     document_type = choice(DOCUMENT_TYPES)
     document_number = text(40)
-    name = text(250, metadata={"description": "Exact full name; case, accents and spacing ignored"})
+    name = text(250, metadata={"description": "Exact full name, her family names alone, or one given name with her family names; case, accents and spacing ignored"})
 
     @ma.validates_schema
     def _document_pair(self, data, **kwargs):

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from caseflow.access.policy import scope_survivors, survivor_reach, survivors_within_reach
 from caseflow.audit.services import record_model_write
 from caseflow.core.clock import utcnow
-from caseflow.core.errors import Gone, Unprocessable
+from caseflow.core.errors import Conflict, Gone, Unprocessable
 from caseflow.crypto import blind_index, normalize
+from caseflow.crypto.fields import unaudited_reads
 from caseflow.crypto.keys import create_data_key, unwrap_data_keys
 from caseflow.crypto.models import DataKey
 from caseflow.extensions import db
@@ -48,7 +49,7 @@ def index_values(survivor: Survivor) -> dict[str, str | None]:
     """Her normalised values per blind index (also used by ``crypto rebuild-index``)."""
     return {
         "document": _document_key(survivor.document_type, survivor.document_number),
-        "name": normalize.full_name(survivor.given_names, survivor.family_names) or None,
+        "name": normalize.name_variants(survivor.given_names, survivor.family_names),
     }
 
 
@@ -57,8 +58,17 @@ def _reindex(survivor: Survivor) -> None:
 
 
 def register(values: dict) -> Survivor:
+    """Register her, unless her document is already registered within the caller's reach
+    (409 naming that survivor). Registered only at another centre, she is registered here
+    too, marked ``registered_elsewhere`` without saying which centre holds her."""
     _validate(values)
-    survivor = Survivor(organization_id=current_user.organization_id, created_by_id=current_user.id)
+    registered = _registered_with_document(values.get("document_type"), values.get("document_number"))
+    in_reach = _within_reach(registered)
+    if in_reach:
+        raise Conflict(lazy_gettext("A survivor with this document is already registered."),
+                       extra={"existing_id": str(in_reach[0])})
+    survivor = Survivor(organization_id=current_user.organization_id, created_by_id=current_user.id,
+                        registered_elsewhere=bool(registered))
     survivor.ensure_id()
     survivor.data_key_id = create_data_key().id
     _assign(survivor, values)
@@ -67,6 +77,37 @@ def register(values: dict) -> Survivor:
     _reindex(survivor)
     record_model_write("create", survivor, fields=[k for k, v in values.items() if v is not None])
     return survivor
+
+
+def _registered_with_document(document_type: str | None, number: str | None) -> list:
+    """The ids of every survivor, at any centre, registered with this document. The blind
+    index gives the candidates; their decrypted documents are compared here only, never
+    shown, so these reads are not a disclosure to record."""
+    wanted = _document_key(document_type, number)
+    if wanted is None:
+        return []
+    rows = db.session.execute(_any_centre_candidates(), blind_index.candidate_params("document", wanted)).all()
+    unwrap_data_keys([key for _survivor, *key in rows if key[0] is not None])
+    with unaudited_reads():
+        return [s.id for s, *_key in rows if _document_key(s.document_type, s.document_number) == wanted]
+
+
+@cache
+def _any_centre_candidates():
+    return (
+        select(Survivor)
+        .outerjoin(DataKey, DataKey.id == Survivor.data_key_id)
+        .add_columns(DataKey.id, DataKey.kek_id, DataKey.wrapped)
+        .where(Survivor.id.in_(blind_index.candidates()), Survivor.erased_at.is_(None))
+        .order_by(Survivor.created_at)
+    )
+
+
+def _within_reach(survivor_ids: list) -> list:
+    if not survivor_ids:
+        return []
+    reach = scope_survivors().with_only_columns(Survivor.id).where(Survivor.id.in_(survivor_ids))
+    return list(db.session.scalars(reach.order_by(Survivor.created_at)))
 
 
 def _assign(survivor: Survivor, values: dict) -> None:
@@ -132,7 +173,7 @@ def find_by_name(name: str) -> list[Survivor]:
     wanted = normalize.person_name(name)
     if not wanted:
         return []
-    return _true_matches("name", wanted, lambda s: normalize.full_name(s.given_names, s.family_names) == wanted)
+    return _true_matches("name", wanted, lambda s: wanted in normalize.name_variants(s.given_names, s.family_names))
 
 
 def in_reach():

@@ -36,6 +36,10 @@ STATUS_FOR_OUTCOME = {"done": "done", "missed": "missed", "rescheduled": "resche
 KEY_REUSED = lazy_gettext("This Idempotency-Key was already used for a different submission.")
 
 
+#: Outcomes that cannot be logged before the visit's window opens (rescheduling can).
+EARLY_REFUSED = frozenset({"done", "missed"})
+
+
 def request_digest(visit: Visit, data: dict) -> str:
     """Keyed digest of the submission (the notes are never stored in the clear or unkeyed).
 
@@ -69,11 +73,16 @@ def _replay(existing: VisitLog, visit: Visit, digest: str) -> VisitLog:
     return existing
 
 
-def _validate(data: dict, now: datetime) -> None:
+def _validate(visit: Visit, data: dict, now: datetime) -> None:
     errors = {}
     happened_at = data["happened_at"]
     if happened_at > now + CLOCK_SKEW:
         errors["happened_at"] = [lazy_gettext("The visit cannot have happened in the future.")]
+    elif data["outcome"] in EARLY_REFUSED and happened_at + CLOCK_SKEW < visit.window_start:
+        # A visit done (or missed) weeks before it was due is a slip of the wrong visit, and
+        # it would silently take the place of the one she is owed; moving it is rescheduling.
+        errors["happened_at"] = [lazy_gettext(
+            "This visit's window has not opened yet: log it from its first day, or reschedule it.")]
     rescheduled_to = data.get("rescheduled_to")
     if data["outcome"] == "rescheduled":
         if rescheduled_to is None:
@@ -97,7 +106,7 @@ def log_visit(visit: Visit, data: dict, idempotency_key: str | None, now: dateti
         existing = _existing(idempotency_key)
         if existing is not None:
             return _replay(existing, visit, digest)
-    _validate(data, now)
+    _validate(visit, data, now)
     if visit.status != "planned":
         raise Conflict(lazy_gettext("This visit was already logged or cancelled."))
     log = VisitLog(visit_id=visit.id, case_id=visit.case_id, survivor_id=visit.case.survivor_id,
