@@ -104,6 +104,10 @@ POST   /referrals/{referral_id}/transitions 401       403|403     403|404     40
 GET    /cases/{case_id}/timeline          401         403|403     200|404     200|404     404|404     404|404     403|403
 GET    /supervision/overdue               401         403         200         403         403         403         403
 GET    /reports/referral-timelines        401         403         200         403         403         403         403
+# statistics (de-identified; supervisors and national oversight)
+GET    /statistics                        401         403         200         403         403         403         403
+GET    /statistics/compliance             401         403         200         403         403         403         403
+GET    /statistics/{indicator}            401         403         200         403         403         403         403
 GET    /deadline-rules                    401         200         200         200         200         200         200
 POST   /deadline-rules                    401         201         403         403         403         403         403
 GET    /deadline-rules/{rule_id}          401         200         200         200         200         200         200
