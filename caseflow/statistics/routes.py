@@ -21,6 +21,7 @@ from caseflow.cases.recording import local_zone
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Forbidden, NotFound, field_error
 from caseflow.core.fields import choice
+from caseflow.statistics import accompaniment
 from caseflow.statistics import compliance as compliance_report
 from caseflow.statistics import tables
 from caseflow.statistics.catalogue import DIMENSIONS, INDICATORS, dimensions_of
@@ -204,3 +205,41 @@ def indicator_table(args, indicator):
                             {"count": result["total"], "suppressed": result["total_suppressed"]})
     return {"indicator": found.name, "from_": first, "to": last, "scope": scope, "threshold": threshold,
             "rows": result["rows"], "total": result["total"]}
+
+
+class AccompanimentSchema(ma.Schema):
+    from_ = ma.fields.Date(data_key="from")
+    to = ma.fields.Date()
+    scope = ma.fields.String()
+    threshold = ma.fields.Integer()
+    mentors_trained = ma.fields.Integer(metadata={"description": (
+        "Mentors with at least CASEFLOW_MENTOR_TRAINING_SESSIONS training sessions by the period's end")})
+    training_sessions_required = ma.fields.Integer()
+    accompanied_by_mentors = ma.fields.Integer(allow_none=True, metadata={"description": (
+        "Women who filed a complaint with a mentor's visit done in the period")})
+    accompanied_by_psychologists = ma.fields.Integer(allow_none=True, metadata={"description": (
+        "Women who did not file a complaint with a community psychologist's visit done in the period")})
+    complaint_filed_recorded = ma.fields.Boolean()
+    by_district_available = ma.fields.Boolean()
+    by_district = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.Dict()))
+
+
+@blp.get("/reports/accompaniment")
+@blp.arguments(PeriodQuery, location="query")
+@blp.response(200, AccompanimentSchema)
+def accompaniment_report(args):
+    """Programa Aurora's "Mujeres acompañando mujeres" for the period (small counts suppressed)."""
+    centre = statistics_centre()
+    first, last, start, end = period(args)
+    threshold = _threshold()
+    result = accompaniment.report(centre, start, end, threshold,
+                                  int(current_app.config["CASEFLOW_MENTOR_TRAINING_SESSIONS"]))
+    scope = "centre" if centre else "national"
+    _audit("accompaniment", start=first.isoformat(), end=last.isoformat(), scope=scope)
+    if wants_csv(args):
+        rows = [{"line": "mentors_trained", "district": "", "count": result["mentors_trained"]}]
+        for line in accompaniment.LINES:
+            rows.append({"line": line, "district": "", "count": result[line]})
+            rows += [{"line": line, **cell} for cell in result["by_district"][line]]
+        return csv_response(["line", "district", "count", "suppressed"], rows, "accompaniment")
+    return {"from_": first, "to": last, "scope": scope, "threshold": threshold, **result}

@@ -45,5 +45,5 @@ def downgrade():
     op.drop_index("ix_trainings_user_id", table_name="trainings")
     op.drop_table("trainings")
     with op.batch_alter_table("incidents") as batch:
-        batch.drop_constraint("ck_incidents_survivor_age_group_mimp", type_="check")
+        batch.drop_constraint("survivor_age_group_mimp", type_="check")
         batch.drop_column("survivor_age_group_mimp")

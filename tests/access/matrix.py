@@ -79,6 +79,8 @@ GET    /users                                 401         200         200       
 POST   /users                                 401         201         403         403         403         403         403
 GET    /users/{user_id}                       401         200|200     200|404     200|404     200|404     200|404     404|404
 PATCH  /users/{user_id}                       401         200|200     403|403     403|403     403|403     403|403     403|403
+GET    /users/{user_id}/trainings             401         403|403     200|404     403|403     403|403     403|403     403|403
+POST   /users/{user_id}/trainings             401         403|403     201|404     403|403     403|403     403|403     403|403
 # visits, notifications and the calendar
 DELETE /me/feed-token                     401         204         204         204         204         204         204
 POST   /me/feed-token                     401         403         201         201         201         201         403
@@ -108,6 +110,7 @@ GET    /reports/referral-timelines        401         403         200         40
 GET    /statistics                        401         403         200         403         403         403         403
 GET    /statistics/compliance             401         403         200         403         403         403         403
 GET    /statistics/{indicator}            401         403         200         403         403         403         403
+GET    /reports/accompaniment             401         403         200         403         403         403         403
 GET    /deadline-rules                    401         200         200         200         200         200         200
 POST   /deadline-rules                    401         201         403         403         403         403         403
 GET    /deadline-rules/{rule_id}          401         200         200         200         200         200         200
@@ -140,6 +143,7 @@ BODIES = {
     "POST /users": {"username": "new.user{n}", "role": "caseworker", "discipline": "legal",
                     "organization_id": "{org_id}", "password": "a-long-password-{n}-xyz"},
     "PATCH /users/{user_id}": {"full_name": "Nombre {n}"},
+    "POST /users/{user_id}/trainings": {"held_on": "{today}", "topic": "Sesión {n}"},
     "POST /survivors": {"given_names": "Nueva {n}", "alias": "N{n}", "document_type": "DNI",
                         "document_number": "{dni}"},
     "PATCH /survivors/{survivor_id}": {"alias": "Alias {n}"},
