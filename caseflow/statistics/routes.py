@@ -11,7 +11,7 @@ import io
 from datetime import datetime, time, timedelta, timezone
 
 import marshmallow as ma
-from flask import Response, current_app, request
+from flask import Response, current_app, request, send_file
 from flask_babel import lazy_gettext
 from flask_smorest import Blueprint
 
@@ -23,6 +23,7 @@ from caseflow.core.errors import Forbidden, NotFound, field_error
 from caseflow.core.fields import choice
 from caseflow.statistics import accompaniment
 from caseflow.statistics import compliance as compliance_report
+from caseflow.statistics import incident_recorder
 from caseflow.statistics import tables
 from caseflow.statistics.catalogue import DIMENSIONS, INDICATORS, dimensions_of
 
@@ -243,3 +244,18 @@ def accompaniment_report(args):
             rows += [{"line": line, **cell} for cell in result["by_district"][line]]
         return csv_response(["line", "district", "count", "suppressed"], rows, "accompaniment")
     return {"from_": first, "to": last, "scope": scope, "threshold": threshold, **result}
+
+
+@blp.get("/exports/incident-recorder")
+@blp.arguments(PeriodQuery, location="query")
+@blp.response(200, description="The GBVIMS Incident Recorder (XLSX)")
+def incident_recorder_export(args):
+    """The GBVIMS Incident Recorder for incidents reported in the period: sheets "Incident
+    Data" and "Menu Data", codes only (never names or documents). Supervisors only; audited."""
+    centre = statistics_centre()
+    first, last, start, end = period(args)
+    workbook = incident_recorder.write(centre, start, end)
+    record("export", "incident_recorder", None, detail={
+        "start": first.isoformat(), "end": last.isoformat(), "scope": "centre" if centre else "national"})
+    return send_file(workbook, as_attachment=True, download_name=f"incident-recorder-{first}-{last}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -110,6 +110,7 @@ GET    /reports/referral-timelines        401         403         200         40
 GET    /statistics                        401         403         200         403         403         403         403
 GET    /statistics/compliance             401         403         200         403         403         403         403
 GET    /statistics/{indicator}            401         403         200         403         403         403         403
+GET    /exports/incident-recorder         401         403         200         403         403         403         403
 GET    /reports/accompaniment             401         403         200         403         403         403         403
 GET    /deadline-rules                    401         200         200         200         200         200         200
 POST   /deadline-rules                    401         201         403         403         403         403         403
