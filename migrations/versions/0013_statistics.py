@@ -1,14 +1,14 @@
 """Statistics: incidents keep her age in the MIMP's groups too; mentors' training sessions.
 
 Revision ID: 0013_statistics
-Revises: 0014_custody
+Revises: 0009_accounts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_statistics"
-down_revision = "0014_custody"
+down_revision = "0009_accounts"
 branch_labels = None
 depends_on = None
 
