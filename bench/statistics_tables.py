@@ -42,8 +42,17 @@ def generate(app, size: int, seed: int = 19) -> None:
     from caseflow.cases.models import INTAKE_CHANNELS, RISK_LEVELS, Case
     from caseflow.directory.models import Organization
     from caseflow.extensions import db
-    from caseflow.incidents.classification import AGE_GROUPS, DELAY_BUCKETS, GBV_TYPES, MIMP_AGE_GROUPS
-    from caseflow.incidents.models import PERPETRATOR_RELATIONSHIPS, VIOLENCE_TYPES, Incident
+    from caseflow.incidents.classification import (
+        AGE_GROUPS,
+        DELAY_BUCKETS,
+        GBV_TYPES,
+        MIMP_AGE_GROUPS,
+    )
+    from caseflow.incidents.models import (
+        PERPETRATOR_RELATIONSHIPS,
+        VIOLENCE_TYPES,
+        Incident,
+    )
     from caseflow.survivors.models import Survivor
 
     rng = random.Random(seed)
@@ -123,7 +132,7 @@ def run(kind: str, size: int, runs: int) -> dict:
             own, bare = [], []
             for _ in range(runs):
                 bare.append(timed(baseline))
-                own.append(timed(lambda: tables.compute(INDICATORS[indicator], list(by), None, start, end, 5)))
+                own.append(timed(lambda i=indicator, b=by: tables.compute(INDICATORS[i], list(b), None, start, end, 5)))
             p95 = sorted(own)[max(0, int(round(0.95 * len(own))) - 1)]
             bare95 = sorted(bare)[max(0, int(round(0.95 * len(bare))) - 1)]
             results[f"{indicator} by {','.join(by)}"] = {

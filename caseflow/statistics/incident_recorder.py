@@ -23,7 +23,11 @@ from caseflow.cases.models import Case
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
 from caseflow.incidents.classification import AGE_GROUPS, DELAY_BUCKETS, GBV_TYPES
-from caseflow.incidents.models import LOCATION_TYPES, PERPETRATOR_RELATIONSHIPS, Incident
+from caseflow.incidents.models import (
+    LOCATION_TYPES,
+    PERPETRATOR_RELATIONSHIPS,
+    Incident,
+)
 from caseflow.referrals.models import Referral
 from caseflow.statistics.tables import consent_column
 from caseflow.survivors.models import DISABILITIES, SEXES, Survivor

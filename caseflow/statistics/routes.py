@@ -21,10 +21,8 @@ from caseflow.cases.recording import local_zone
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Forbidden, NotFound, field_error
 from caseflow.core.fields import choice
-from caseflow.statistics import accompaniment
+from caseflow.statistics import accompaniment, incident_recorder, tables
 from caseflow.statistics import compliance as compliance_report
-from caseflow.statistics import incident_recorder
-from caseflow.statistics import tables
 from caseflow.statistics.catalogue import DIMENSIONS, INDICATORS, dimensions_of
 
 blp = Blueprint("statistics", __name__, url_prefix="/api/v1",

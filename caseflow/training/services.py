@@ -10,8 +10,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from caseflow.audit.services import record_model_write
-from caseflow.core.errors import Conflict, field_error
 from caseflow.core.clock import utcnow
+from caseflow.core.errors import Conflict, field_error
 from caseflow.extensions import db
 from caseflow.training.models import Training
 
