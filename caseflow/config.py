@@ -64,6 +64,12 @@ def build_config(environ=os.environ, instance_path: Path | None = None) -> dict:
             code.strip().upper() for code in environ.get("CASEFLOW_NATIONAL_ORGANIZATIONS", "").split(",")
             if code.strip()
         ),
+        # Statistics (docs/statistics.md): counts above 0 and below the threshold are hidden;
+        # incidents count only with her consent to statistical use unless "administrative".
+        "CASEFLOW_SMALL_CELL_THRESHOLD": int(environ.get("CASEFLOW_SMALL_CELL_THRESHOLD", "5")),
+        "CASEFLOW_STATISTICS_CONSENT": environ.get("CASEFLOW_STATISTICS_CONSENT", "consent").strip().lower(),
+        # Training sessions a mentor attends before she is assigned visits (Programa Aurora: 10).
+        "CASEFLOW_MENTOR_TRAINING_SESSIONS": int(environ.get("CASEFLOW_MENTOR_TRAINING_SESSIONS", "10")),
         # Bits kept of each blind-index HMAC: few enough that every index value is shared by
         # a handful of survivors at the expected population (2**16 buckets for ~100,000).
         "CASEFLOW_BLIND_INDEX_BITS": int(environ.get("CASEFLOW_BLIND_INDEX_BITS", "16")),

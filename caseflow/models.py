@@ -21,3 +21,4 @@ from caseflow.referrals.models import DeadlineRule, Referral, ReferralClock, Ref
 from caseflow.custody.models import (  # noqa: F401
     CustodyDisclosure, CustodyRecord, CustodyScreening, SupplyDelivery, VisitRestriction,
 )
+from caseflow.training.models import Training  # noqa: F401

@@ -126,6 +126,8 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.referrals.routes import blp as referrals_blp
     from caseflow.referrals.review import blp as review_blp
     from caseflow.custody.routes import blp as custody_blp
+    from caseflow.statistics.routes import blp as statistics_blp
+    from caseflow.training.routes import blp as training_blp
 
     casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, approvals_blp, closures_blp)
     referrals = (timeline_blp, referrals_blp, review_blp)
@@ -139,7 +141,7 @@ def register_blueprints(app: Flask) -> None:
             # not with the API's 401.
             view.caseflow_public = True
     for blueprint in (auth_blp, directory_blp, survivors_blp, rights_blp, cases_blp, audit_blp, *casework, *referrals,
-                      visits_blp, custody_blp, notifications_blp):
+                      visits_blp, custody_blp, notifications_blp, training_blp, statistics_blp):
         api.register_blueprint(blueprint)
 
 

@@ -138,7 +138,9 @@ def database(request, tmp_path_factory):
 @pytest.fixture
 def app(database):
     database.reset()
-    database.app.config.update(CASEFLOW_BLIND_INDEX_BITS=16)
+    # Mentors made by factories have attended no training: tests that are not about training
+    # assign them visits at once (tests/statistics/test_training.py sets the default, 10).
+    database.app.config.update(CASEFLOW_BLIND_INDEX_BITS=16, CASEFLOW_MENTOR_TRAINING_SESSIONS=0)
     with database.app.app_context():
         yield database.app
         from caseflow.extensions import db

@@ -110,6 +110,7 @@ class Realm:
         self.ids["rule_id"] = str(db.session.scalars(select(DeadlineRule.id).order_by(DeadlineRule.code)).first())
         self.ids["message_id"] = self._notify(self.people["supervisor"], case)
         self.ids["instrument_id"] = "fvr-demo-v1"
+        self.ids["indicator"] = "incidents"
         custody = post(self.client, self.people["caseworker"], f"/survivors/{survivor}/custody", {
             "status": "in_custody", "facility_id": str(self.facility.id), "since": today()},
             headers=self.headers("caseworker"))

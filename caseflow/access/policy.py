@@ -50,7 +50,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "account.list", "account.confirm",
         "directory.read", "survivor.register", "survivor.read", "survivor.correct",
         "case.open", "case.read", "case.update", "case.assign", "case.access_log", "audit.read",
-        "approval.decide", "supervision.read", "report.read",
+        "approval.decide", "supervision.read", "report.read", "statistics.read", "training.record",
         # Erasure takes two supervisors of the centre (see caseflow.rights.erasure).
         "survivor.erase", "survivor.export",
         "visit.plan", "visit.read", "visit.log", "workload.read", "notification.read",
@@ -200,6 +200,20 @@ def oversight_centre(user=None) -> uuid.UUID | None:
     user = user or current_user
     require("supervision.read", user)
     return None if is_national_supervisor(user) else user.organization_id
+
+
+def statistics_centre(user=None) -> uuid.UUID | None:
+    """Whose records a person's statistics count: her centre's (a supervisor), or None for
+    every centre (national oversight). Others see no statistics (403)."""
+    user = user or current_user
+    require("statistics.read", user)
+    return None if is_national_supervisor(user) else user.organization_id
+
+
+def may_break_down_by_place(user=None) -> bool:
+    """Department, province, district and centre breakdowns are national oversight's: within
+    one centre they would point at the few women of a rural district."""
+    return is_national_supervisor(user or current_user)
 
 
 def scope_users(user=None):

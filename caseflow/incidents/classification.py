@@ -27,6 +27,12 @@ SEXUAL_TYPES = frozenset({"rape", "sexual_assault"})
 AGE_GROUPS = ("age_0_11", "age_12_17", "age_18_25", "age_26_40", "age_41_60", "age_61_plus", "unknown")
 _AGE_BOUNDS = ((11, "age_0_11"), (17, "age_12_17"), (25, "age_18_25"), (40, "age_26_40"), (60, "age_41_60"))
 
+#: The MIMP's age groups (its CEM statistics), finer in childhood and adult life than GBVIMS'.
+MIMP_AGE_GROUPS = ("age_0_5", "age_6_11", "age_12_17", "age_18_25", "age_26_35", "age_36_45", "age_46_59",
+                   "age_60_plus", "unknown")
+_MIMP_AGE_BOUNDS = ((5, "age_0_5"), (11, "age_6_11"), (17, "age_12_17"), (25, "age_18_25"), (35, "age_26_35"),
+                    (45, "age_36_45"), (59, "age_46_59"))
+
 #: Days from incident to report (GBVIMS reporting-delay buckets).
 DELAY_BUCKETS = ("days_0_3", "days_4_5", "days_6_14", "weeks_2_to_month_1", "over_1_month")
 _DELAY_BOUNDS = ((3, "days_0_3"), (5, "days_4_5"), (14, "days_6_14"), (30, "weeks_2_to_month_1"))
@@ -67,6 +73,15 @@ def age_group(age: int | None) -> str:
         if age <= upper:
             return group
     return "age_61_plus"
+
+
+def mimp_age_group(age: int | None) -> str:
+    if age is None or age < 0:
+        return "unknown"
+    for upper, group in _MIMP_AGE_BOUNDS:
+        if age <= upper:
+            return group
+    return "age_60_plus"
 
 
 def age_on(birth_date: date | None, on: date) -> int | None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
 from caseflow.crypto.fields import EncryptedAttribute, encrypted_column
 from caseflow.extensions import db
-from caseflow.incidents.classification import ACTS, AGE_GROUPS, DELAY_BUCKETS, GBV_TYPES
+from caseflow.incidents.classification import ACTS, AGE_GROUPS, DELAY_BUCKETS, GBV_TYPES, MIMP_AGE_GROUPS
 from caseflow.survivors.models import SurvivorOwned
 
 VIOLENCE_TYPES = ("fisica", "psicologica", "sexual", "economica_patrimonial")
@@ -33,6 +33,7 @@ class Incident(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
         CheckConstraint(_in("gbv_type", GBV_TYPES), name="gbv_type"),
         CheckConstraint(_in("reporting_delay", DELAY_BUCKETS), name="reporting_delay"),
         CheckConstraint(_in("survivor_age_group", AGE_GROUPS), name="survivor_age_group"),
+        CheckConstraint(_in("survivor_age_group_mimp", MIMP_AGE_GROUPS), name="survivor_age_group_mimp"),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), nullable=False, index=True)
@@ -60,6 +61,10 @@ class Incident(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
     reporting_delay: Mapped[str] = mapped_column(String(30), nullable=False)
     #: Her age group on the day of the incident (``unknown`` without a birth date or age).
     survivor_age_group: Mapped[str] = mapped_column(String(20), nullable=False, default="unknown")
+    #: The same age in the MIMP's groups (statistics): her birth date is encrypted, so the
+    #: groups are fixed when the incident is recorded. A group of years, with no date, does
+    #: not single her out (and small cells are suppressed wherever it is counted).
+    survivor_age_group_mimp: Mapped[str] = mapped_column(String(20), nullable=False, default="unknown")
 
     #: Peru's ``tipo de violencia`` (several may apply).
     violence_types: Mapped[list] = mapped_column(JSON, nullable=False, default=list)

@@ -58,7 +58,8 @@ def record_incident(case: Case, data: dict) -> Incident:
         possible_sexual_exploitation=flags.possible_sexual_exploitation,
         child_sexual_abuse=flags.child_sexual_abuse,
         reporting_delay=classification.reporting_delay_bucket(occurred_on, local_date(reported_at)),
-        survivor_age_group=classification.age_group(age), recorded_by_id=current_user.id,
+        survivor_age_group=classification.age_group(age),
+        survivor_age_group_mimp=classification.mimp_age_group(age), recorded_by_id=current_user.id,
         **{act: bool(acts.get(act)) for act in classification.ACTS},
         **{name: data[name] for name in PLAIN_FIELDS if name in data},
     )

@@ -23,6 +23,7 @@ from caseflow.core.clock import utcnow
 from caseflow.core.errors import Conflict, Unprocessable, field_error
 from caseflow.directory.models import User
 from caseflow.extensions import db
+from caseflow.training import services as training
 from caseflow.visits import cadence as cadences
 from caseflow.visits.models import Visit, VisitPlan
 
@@ -68,6 +69,12 @@ def _check_assignee(case: Case, assignee_id: uuid.UUID, kind: str) -> User:
         raise field_error("assignee_id", lazy_gettext("This account is inactive."))
     if not may_carry_visit_kind(assignee, kind):
         raise field_error("kind", lazy_gettext("This kind of visit does not match the assignee's role."))
+    if assignee.role == "mentor":  # Programa Aurora: mentors accompany women once trained
+        attended, required = training.sessions_attended(assignee.id), training.sessions_required()
+        if attended < required:
+            raise field_error("assignee_id", lazy_gettext(
+                "A mentor is assigned visits after %(required)s training sessions; she has attended %(attended)s.",
+                required=required, attended=attended))
     return assignee
 
 

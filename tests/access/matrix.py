@@ -88,6 +88,8 @@ GET    /users                                 401         200         200       
 POST   /users                                 401         201         403         403         403         403         403
 GET    /users/{user_id}                       401         200|200     200|404     200|404     200|404     200|404     404|404
 PATCH  /users/{user_id}                       401         200|200     403|403     403|403     403|403     403|403     403|403
+GET    /users/{user_id}/trainings             401         403|403     200|404     403|403     403|403     403|403     403|403
+POST   /users/{user_id}/trainings             401         403|403     201|404     403|403     403|403     403|403     403|403
 POST   /users/{user_id}/reset                 401         200|200     403|403     403|403     403|403     403|403     403|403
 POST   /users/{user_id}/confirm               401         403|403     409|404     403|403     403|403     403|403     403|403
 # visits, notifications and the calendar
@@ -115,6 +117,12 @@ POST   /referrals/{referral_id}/transitions 401       403|403     403|404     40
 GET    /cases/{case_id}/timeline          401         403|403     200|404     200|404     404|404     404|404     403|403
 GET    /supervision/overdue               401         403         200         403         403         403         403
 GET    /reports/referral-timelines        401         403         200         403         403         403         403
+# statistics (de-identified; supervisors and national oversight)
+GET    /statistics                        401         403         200         403         403         403         403
+GET    /statistics/compliance             401         403         200         403         403         403         403
+GET    /statistics/{indicator}            401         403         200         403         403         403         403
+GET    /exports/incident-recorder         401         403         200         403         403         403         403
+GET    /reports/accompaniment             401         403         200         403         403         403         403
 GET    /deadline-rules                    401         200         200         200         200         200         200
 POST   /deadline-rules                    401         201         403         403         403         403         403
 GET    /deadline-rules/{rule_id}          401         200         200         200         200         200         200
@@ -153,6 +161,7 @@ BODIES = {
     "POST /auth/mfa/recovery-codes": {"password": "correct-horse-battery-staple"},
     "DELETE /auth/mfa/totp": {"password": "correct-horse-battery-staple"},
     "PATCH /users/{user_id}": {"full_name": "Nombre {n}"},
+    "POST /users/{user_id}/trainings": {"held_on": "{today}", "topic": "Sesión {n}"},
     "POST /survivors": {"given_names": "Nueva {n}", "alias": "N{n}", "document_type": "DNI",
                         "document_number": "{dni}"},
     "PATCH /survivors/{survivor_id}": {"alias": "Alias {n}"},

@@ -1,0 +1,68 @@
+"""Compliance with the deadline rules: per rule, how many clocks met, missed or still open,
+and the median hours to the milestone. Computed by the database from the referrals'
+clocks (PEP within 72 h and emergency contraception within 120 h of the incident,
+protective measures within 24 h, acknowledgements by priority). Definitions:
+docs/statistics.md."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, literal, or_, select
+
+from caseflow.extensions import db
+from caseflow.referrals.models import DeadlineRule, Referral, ReferralClock
+from caseflow.statistics import suppression
+
+
+def _hours(start, end):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start) / 3600.0
+    return (func.julianday(end) - func.julianday(start)) * 24.0
+
+
+def compliance(centre: uuid.UUID | None, start: datetime, end: datetime, now: datetime, threshold: int) -> list[dict]:
+    clock = ReferralClock
+    conditions = [Referral.sent_at >= start, Referral.sent_at < end]
+    if centre is not None:
+        conditions.append(Referral.from_organization_id == centre)
+    met = and_(clock.met_at.is_not(None), clock.met_at <= clock.due_at)
+    missed = or_(and_(clock.met_at.is_not(None), clock.met_at > clock.due_at),
+                 and_(clock.met_at.is_(None), clock.stopped_at.is_(None), clock.due_at <= now),
+                 and_(clock.met_at.is_(None), clock.stopped_at.is_not(None), Referral.status != "cancelled"))
+    still_open = and_(clock.met_at.is_(None), clock.stopped_at.is_(None), clock.due_at > now)
+    one = literal(1)
+    base = (select().select_from(clock).join(Referral, Referral.id == clock.referral_id)
+            .join(DeadlineRule, DeadlineRule.id == clock.rule_id).where(*conditions))
+    counts = base.add_columns(
+        DeadlineRule.code, func.min(DeadlineRule.hours).label("hours"),
+        func.count(case((met, one))).label("met"), func.count(case((missed, one))).label("missed"),
+        func.count(case((still_open, one))).label("open"),
+    ).group_by(DeadlineRule.code)
+    # The median of hours to the milestone, in SQL on both databases: the middle one or two
+    # of each rule's clocks ranked by hours.
+    hours = _hours(clock.starts_at, clock.met_at)
+    ranked = base.where(clock.met_at.is_not(None)).add_columns(
+        DeadlineRule.code.label("code"), hours.label("hours"),
+        func.row_number().over(partition_by=DeadlineRule.code, order_by=hours).label("rn"),
+        func.count().over(partition_by=DeadlineRule.code).label("n"),
+    ).subquery()
+    medians = select(ranked.c.code, func.avg(ranked.c.hours)).where(
+        ranked.c.rn.in_([(ranked.c.n + 1) / 2, (ranked.c.n + 2) / 2])).group_by(ranked.c.code)
+    median_of = {code: value for code, value in db.session.execute(medians)}
+    rows = []
+    for row in db.session.execute(counts.order_by(DeadlineRule.code)):
+        line = suppression.suppress_one_way([row.met, row.missed, row.open], threshold)
+        values = {name: (None if i in line.hidden else line.counts[i]) for i, name in enumerate(("met", "missed", "open"))}
+        decided = row.met + row.missed
+        complete = not line.hidden
+        median = median_of.get(row.code)
+        rows.append({
+            "rule": row.code, "hours": row.hours,
+            "total": None if line.total_hidden else line.total, **values,
+            "share_met": round(row.met / decided, 4) if decided and complete else None,
+            "median_hours": round(float(median), 2) if median is not None and complete else None,
+            "suppressed": bool(line.hidden or line.total_hidden),
+        })
+    return rows

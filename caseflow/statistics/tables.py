@@ -1,0 +1,164 @@
+"""Computing an indicator's table: one GROUP BY statement per table (and one per margin),
+run by the database; only one row per group comes back, never the records themselves.
+Then small cells are suppressed (caseflow.statistics.suppression)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Integer, String, and_, cast, func, literal, select, true
+
+from caseflow.cases.models import Case
+from caseflow.directory.models import Organization
+from caseflow.extensions import db
+from caseflow.incidents.models import Incident
+from caseflow.referrals.models import Referral
+from caseflow.statistics import suppression
+from caseflow.statistics.catalogue import DIMENSIONS, Dimension, Indicator
+from caseflow.survivors.models import Survivor
+
+MODELS = {"incidents": Incident, "cases": Case, "survivors": Survivor, "referrals": Referral,
+          "organizations": Organization}
+UNKNOWN = "unknown"
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def column_of(dimension: Dimension, record: str):
+    """The model attribute a dimension reads for a kind of record, or None while the column
+    does not exist (the dimension is then unavailable)."""
+    reference = dimension.columns.get(record)
+    if reference is None:
+        return None
+    if dimension.period:
+        return RECORDS[record]["date"]
+    table, name = reference.split(".")
+    return getattr(MODELS[table], name, None)
+
+
+def available(dimension: Dimension, record: str) -> bool:
+    return column_of(dimension, record) is not None
+
+
+def consent_column():
+    return getattr(Incident, "consent_for_statistics", None)
+
+
+RECORDS = {
+    "incident": {"date": Incident.reported_at, "centre": Case.organization_id},
+    "case": {"date": Case.opened_at, "centre": Case.organization_id},
+    "referral": {"date": Referral.sent_at, "centre": Referral.from_organization_id},
+}
+
+
+def _base(record: str, centre: uuid.UUID | None, start: datetime, end: datetime):
+    """FROM, joins and WHERE of a kind of record in a period (and centre)."""
+    date, centre_column = RECORDS[record]["date"], RECORDS[record]["centre"]
+    if record == "incident":
+        statement = select().select_from(Incident).join(Case, Case.id == Incident.case_id)
+        survivor = Incident.survivor_id
+    elif record == "case":
+        statement = select().select_from(Case)
+        survivor = Case.survivor_id
+    else:
+        statement = (select().select_from(Referral).join(Case, Case.id == Referral.case_id)
+                     .outerjoin(Incident, Incident.id == Referral.incident_id))
+        survivor = Referral.survivor_id
+    statement = statement.join(Survivor, Survivor.id == survivor).join(
+        Organization, Organization.id == centre_column)
+    conditions = [date >= start, date < end]
+    if centre is not None:
+        conditions.append(centre_column == centre)
+    if record == "incident" and current_app.config["CASEFLOW_STATISTICS_CONSENT"] != "administrative":
+        consent = consent_column()
+        # Until incidents record her consent, none counts without the administrative setting.
+        conditions.append(consent.is_(True) if consent is not None else literal(False))
+    return statement.where(and_(*conditions))
+
+
+def _offset_modifier(moment: datetime) -> str:
+    zone = ZoneInfo(current_app.config.get("CASEFLOW_TIMEZONE", "America/Lima"))
+    minutes = int(moment.astimezone(zone).utcoffset().total_seconds() // 60)
+    return f"{minutes:+d} minutes"
+
+
+def _period_expression(column, period: str, start: datetime):
+    if _dialect() == "postgresql":
+        local = func.timezone(current_app.config.get("CASEFLOW_TIMEZONE", "America/Lima"), column)
+        pattern = {"month": "YYYY-MM", "quarter": 'YYYY-"Q"Q', "year": "YYYY"}[period]
+        return func.to_char(local, pattern)
+    # SQLite keeps UTC text: shifted by the zone's offset at the period's start (a zone
+    # without daylight saving time, as Peru's, is exact).
+    modifier = _offset_modifier(start)
+    if period == "month":
+        return func.strftime("%Y-%m", column, modifier)
+    if period == "year":
+        return func.strftime("%Y", column, modifier)
+    month = cast(func.strftime("%m", column, modifier), Integer)
+    return func.strftime("%Y", column, modifier).concat("-Q").concat(cast((month + 2) / 3, String))
+
+
+def _expression(statement, dimension: Dimension, record: str, start: datetime):
+    """(statement with any join the dimension needs, the value expression)."""
+    column = column_of(dimension, record)
+    if dimension.period:
+        return statement, _period_expression(column, dimension.period, start)
+    if dimension.multi:
+        function = func.json_array_elements_text if _dialect() == "postgresql" else func.json_each
+        values = function(column).table_valued("value").alias(f"{dimension.name}_values")
+        return statement.join(values, true()), values.c.value
+    if dimension.prefix:
+        return statement, func.substr(column, 1, dimension.prefix)
+    return statement, column
+
+
+def _count_by(indicator: Indicator, dimensions: list[Dimension], centre, start, end) -> dict[tuple, int]:
+    statement = _base(indicator.record, centre, start, end)
+    expressions = []
+    for dimension in dimensions:
+        statement, expression = _expression(statement, dimension, indicator.record, start)
+        expressions.append(func.coalesce(cast(expression, String), UNKNOWN))
+    if dimensions and any(d.multi for d in dimensions):
+        # Several values per record: each record once per value (never twice per value).
+        primary_key = {"incident": Incident.id, "case": Case.id, "referral": Referral.id}[indicator.record]
+        counted = func.count(func.distinct(primary_key))
+    else:
+        counted = func.count()
+    statement = statement.add_columns(*expressions, counted.label("n"))
+    if expressions:
+        statement = statement.group_by(*expressions)
+    return {tuple(row[:-1]): int(row[-1]) for row in db.session.execute(statement)}
+
+
+def compute(indicator: Indicator, by: list[str], centre, start: datetime, end: datetime, threshold: int) -> dict:
+    """The table of ``indicator`` by up to two dimensions, suppressed."""
+    dimensions = [DIMENSIONS[name] for name in by]
+    total = _count_by(indicator, [], centre, start, end).get((), 0)
+    if not dimensions:
+        hidden = suppression.primary(total, threshold)
+        return {"rows": [], "total": None if hidden else total, "total_suppressed": hidden}
+    margins = [_count_by(indicator, [d], centre, start, end) for d in dimensions]
+    values = [sorted(key[0] for key in margin) for margin in margins]
+    one_way = [suppression.suppress_one_way([margin[(v,)] for v in vals], threshold)
+               for margin, vals in zip(margins, values)]
+    if len(dimensions) == 1:
+        table = one_way[0]
+        rows = [{by[0]: v, "count": None if i in table.hidden else table.counts[i], "suppressed": i in table.hidden}
+                for i, v in enumerate(values[0])]
+        total_hidden = table.total_hidden or suppression.primary(total, threshold)
+        return {"rows": rows, "total": None if total_hidden else total, "total_suppressed": total_hidden}
+    cells_by_key = _count_by(indicator, dimensions, centre, start, end)
+    cells = [[cells_by_key.get((a, b), 0) for b in values[1]] for a in values[0]]
+    table = suppression.suppress_two_way(cells, threshold, rows=one_way[0], columns=one_way[1])
+    rows = []
+    for i, a in enumerate(values[0]):
+        for j, b in enumerate(values[1]):
+            hidden = (i, j) in table.hidden
+            rows.append({by[0]: a, by[1]: b, "count": None if hidden else cells[i][j], "suppressed": hidden})
+    total_hidden = one_way[0].total_hidden or one_way[1].total_hidden or suppression.primary(total, threshold)
+    return {"rows": rows, "total": None if total_hidden else total, "total_suppressed": total_hidden}

@@ -1,0 +1,1 @@
+"""Training sessions of staff: Programa Aurora's mentors are trained in about ten."""
