@@ -15,6 +15,10 @@ class ErrorSchema(ma.Schema):
     errors = ma.fields.Dict(
         metadata={"description": "Messages per field, when the body or query was not valid"}
     )
+    existing_id = ma.fields.UUID(metadata={
+        "description": "409 on registering a survivor: the one already registered with this document"})
+    open_referrals = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "409 on closing a case: its referrals not ended ({id, service_type, status})"})
 
 
 class CaseflowApi(Api):
