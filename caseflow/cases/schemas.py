@@ -51,7 +51,8 @@ class CaseSchema(ma.Schema):
     closure_reason = ma.fields.String(allow_none=True)
     risk_level = ma.fields.String(allow_none=True)
     last_contact_at = ma.fields.AwareDateTime(allow_none=True)
-    assigned_to = ma.fields.Method("_assignees", metadata={"type": "array"})
+    assigned_to = ma.fields.Method("_assignees", metadata={
+        "type": "array", "items": {"$ref": "#/components/schemas/Assignee"}, "description": "The assigned staff"})
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
 
