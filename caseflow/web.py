@@ -106,11 +106,12 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.timeline.routes import blp as timeline_blp
     from caseflow.referrals.routes import blp as referrals_blp
     from caseflow.referrals.review import blp as review_blp
+    from caseflow.custody.routes import blp as custody_blp
 
     casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, approvals_blp, closures_blp)
     referrals = (timeline_blp, referrals_blp, review_blp)
     for blueprint in (auth_blp, directory_blp, survivors_blp, rights_blp, cases_blp, audit_blp, *casework, *referrals,
-                      visits_blp, notifications_blp):
+                      visits_blp, custody_blp, notifications_blp):
         api.register_blueprint(blueprint)
 
 
@@ -146,6 +147,11 @@ def register_request_hooks(app: Flask) -> None:
             return
         if not current_user.is_authenticated:
             raise Unauthorized()
+        # -- accounts (issue 14): a required second factor comes before anything else.
+        from caseflow.auth.services import require_enrolment_done
+
+        require_enrolment_done(current_user, request.endpoint)
+        # -- end accounts
         if request.method not in SAFE_METHODS and g.get("caseflow_auth_method") == "cookie":
             from caseflow.auth.services import csrf_valid
 

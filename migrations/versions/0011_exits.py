@@ -5,13 +5,13 @@ staff wrote about her. From now on it is one of ``caseflow.rights.models.ERASURE
 an existing free-text reason is replaced by ``other`` (its text is not kept anywhere).
 
 Revision ID: 0011_exits
-Revises: 0008_referral_review_indexes
+Revises: 0009_accounts
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_exits"
-down_revision = "0008_referral_review_indexes"
+down_revision = "0009_accounts"
 branch_labels = None
 depends_on = None
 
