@@ -348,6 +348,78 @@ def may_read_session_notes(session, user=None) -> bool:
     return user.role == "caseworker" and user.discipline == session.discipline
 
 
+def may_read_referral_note(referral, user=None) -> bool:
+    """A referral's free-text note: the sending centre's staff, and the receiving
+    organization's liaisons only while her consent to that organization is in effect (the
+    note is about her as much as her name is; issue 15). Nobody else."""
+    user = user or current_user
+    if user.role in CENTRE_CASE_ROLES:
+        return user.organization_id == referral.from_organization_id
+    if user.role in RECEIVING_ROLES and user.organization_id == referral.to_organization_id:
+        from caseflow.consents.services import may_share
+
+        return bool(may_share(referral.case, referral.to_organization))
+    return False
+
+
+def may_read_visit_log_notes(log, user=None) -> bool:
+    """A visit log's notes: the case team of the case's centre, and the person who wrote them."""
+    user = user or current_user
+    if user.role in CENTRE_CASE_ROLES:
+        return _case_centre(user) == log.case.organization_id
+    return log.logged_by_id == user.id
+
+
+def _reaches_case_of(record, user) -> bool:
+    """The default for a record hanging off a case: its sensitive fields are read by the
+    staff of the case's centre. Her export gathers her records from every centre; those of a
+    case elsewhere are that centre's to show."""
+    from caseflow.cases.models import Case
+
+    case = getattr(record, "case", None)
+    if case is None:
+        case = db.session.get(Case, record.case_id)
+    return case is not None and _case_centre(user) == case.organization_id
+
+
+#: The one table of field-level rules: (table, field) → who may read it, given a record the
+#: reader has already found through a scope. Every exit asks :func:`may_read_field` (API
+#: schemas, the survivor export, the visit card, the console); notifications and the
+#: calendar carry codes only and no field listed here. A field not listed is read by
+#: whoever reaches its record, except that an encrypted field of a record hanging off a case
+#: follows :func:`_reaches_case_of`.
+FIELD_RULES = {
+    ("attention_sessions", "summary"): may_read_session_notes,
+    ("attention_sessions", "next_steps"): may_read_session_notes,
+    ("referrals", "note"): may_read_referral_note,
+    ("visit_logs", "notes"): may_read_visit_log_notes,
+}
+
+
+def may_read_field(record, field: str, user=None) -> bool:
+    """Whether ``user`` may read ``record.<field>`` — the one question every exit asks
+    before it decrypts or shows a sensitive value (docs/security.md, "One rule for every
+    exit"). Ask before reading: a denied field is then never decrypted nor audited as read."""
+    user = user or current_user
+    rule = FIELD_RULES.get((type(record).__tablename__, field))
+    if rule is not None:
+        return rule(record, user)
+    if hasattr(record, "case_id") and _is_encrypted(type(record), field):
+        return _reaches_case_of(record, user)
+    return True
+
+
+def readable_value(record, field: str, user=None):
+    """``record.<field>`` if :func:`may_read_field` allows it, else None (not decrypted)."""
+    return getattr(record, field) if may_read_field(record, field, user) else None
+
+
+def _is_encrypted(model, field: str) -> bool:
+    from caseflow.crypto.fields import encrypted_attributes
+
+    return any(attr.name == field for attr in encrypted_attributes(model))
+
+
 def may_hold_session(discipline: str, user=None) -> bool:
     """A caseworker records sessions of her own discipline; a supervisor of any."""
     user = user or current_user
@@ -414,6 +486,33 @@ def may_read_visit_card(visit, user=None) -> bool:
                                        VisitPlan.status == "active").limit(1)
         ) is not None
     return False
+
+
+#: The visit card: what a visit needs of her identity and whereabouts.
+VISIT_CARD_FIELDS = ("alias", "safe_contact", "address", "phone")
+#: What a visitor of another organization keeps of it once no consent covers her organization.
+VISIT_CARD_WITHOUT_CONSENT = ("alias",)
+
+
+def visit_card_fields(visit, user=None) -> tuple[str, ...]:
+    """Which card fields this person reads on this visit (docs/security.md, "Visit cards").
+
+    A visitor of the case's own centre, and its staff, read the whole card. A visitor of
+    another organization was assignable only under her consent to that organization; she
+    reads the card only while that consent is in effect, and the alias alone once it is
+    withdrawn (she still has a visit to make, and the centre arranges the rest)."""
+    from caseflow.directory.models import Organization
+
+    user = user or current_user
+    if not may_read_visit_card(visit, user):
+        return ()
+    if user.role in VISITING_ROLES and user.organization_id != visit.organization_id:
+        from caseflow.consents.services import may_share
+
+        organization = db.session.get(Organization, user.organization_id)
+        if organization is None or not may_share(visit.case, organization):
+            return VISIT_CARD_WITHOUT_CONSENT
+    return VISIT_CARD_FIELDS
 
 
 def may_carry_visit_kind(user, kind: str) -> bool:

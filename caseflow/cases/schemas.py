@@ -27,13 +27,18 @@ class AssigneeSchema(ma.Schema):
     discipline = ma.fields.String(allow_none=True)
 
 
+class _Assignees(ma.fields.Nested):
+    """The case's assigned staff, through its assignments (a typed array in the description)."""
+
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        return [a.user for a in obj.assignments]
+
+
 class SurvivorRefSchema(ma.Schema):
     id = ma.fields.UUID()
     erased = ma.fields.Boolean()
 
 
-#: Built once (a schema instance is not cheap to build, and these are stateless).
-ASSIGNEES = AssigneeSchema(many=True)
 SURVIVOR_REF = SurvivorRefSchema()
 
 
@@ -51,12 +56,9 @@ class CaseSchema(ma.Schema):
     closure_reason = ma.fields.String(allow_none=True)
     risk_level = ma.fields.String(allow_none=True)
     last_contact_at = ma.fields.AwareDateTime(allow_none=True)
-    assigned_to = ma.fields.Method("_assignees", metadata={"type": "array"})
+    assigned_to = _Assignees(AssigneeSchema, many=True, metadata={"description": "The assigned staff"})
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
-
-    def _assignees(self, case):
-        return ASSIGNEES.dump([a.user for a in case.assignments])
 
 
 class CaseDetailSchema(CaseSchema):

@@ -24,6 +24,13 @@ class ErrorSchema(ma.Schema):
 class CaseflowApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        # operationIds and error statuses by rule, for every operation (caseflow.core.openapi).
+        from caseflow.core.openapi import ContractPlugin
+
+        contract = ContractPlugin(view_for=lambda endpoint: self._app.view_functions.get(endpoint))
+        super()._init_spec(extra_plugins=[contract, *(extra_plugins or ())], **kwargs)
+
     def handle_http_exception(self, error):
         from caseflow.core.errors import error_payload
 

@@ -103,6 +103,9 @@ def error_payload(error: HTTPException) -> tuple[dict, int, dict]:
         payload["message"] = gettext("The request body is not valid JSON.")
         payload.pop("errors", None)
     headers = dict(data.get("headers") or {})
+    valid_methods = getattr(error, "valid_methods", None)
+    if code == 405 and valid_methods:
+        headers.setdefault("Allow", ", ".join(valid_methods))  # RFC 9110: a 405 names what is allowed
     if code >= 500:
         current_app.logger.error("request failed with %s", code)
     return payload, code, headers

@@ -30,7 +30,10 @@ def choice(values, **kwargs) -> ma.fields.String:
     values = tuple(values)
     return ma.fields.String(
         validate=ma.validate.OneOf(values, error=lazy_gettext("Must be one of: {choices}.")),
-        metadata={"enum": list(values), **kwargs.pop("metadata", {})},
+        # A nullable choice lists null among its values (OpenAPI 3.0: nullable does not
+        # extend an enum), or generated clients refuse the null they are sent.
+        metadata={"enum": [*values, None] if kwargs.get("allow_none") else list(values),
+                  **kwargs.pop("metadata", {})},
         **kwargs,
     )
 

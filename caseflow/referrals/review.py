@@ -116,6 +116,8 @@ def _wants_csv(args) -> bool:
 @blp.get("/reports/referral-timelines")
 @blp.arguments(ReportQuery, location="query")
 @blp.response(200, ReportSchema)
+@blp.doc(responses={"200": {"description": "The report, as JSON or CSV", "content": {"application/json": {"schema": ReportSchema}, "text/csv": {"schema": {
+    "type": "string", "description": "The same rows as CSV (`?format=csv` or `Accept: text/csv`)"}}}}})
 def referral_timelines(args):
     """Per sector and service type: count, median and 90th-percentile hours to acceptance
     and to completion, and the share within deadline (definitions: docs/referrals.md).

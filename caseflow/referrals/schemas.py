@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from caseflow.access.policy import referral_identity_fields
+from caseflow.access.policy import readable_value, referral_identity_fields
 from caseflow.core.clock import utcnow
 from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.core.pagination import PageArgs
@@ -217,14 +217,27 @@ class ReferralEventSchema(ma.Schema):
     reason = ma.fields.String(allow_none=True)
 
 
+class _ReferralEvents(ma.fields.Nested):
+    """The referral's events, read through the service (a typed array in the description)."""
+
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        from caseflow.referrals.services import events_of
+
+        return events_of(obj)
+
+
 class ReferralDetailSchema(ReferralSchema):
     """With the note, the events and as much of her identity as the reader may see."""
 
-    note = ma.fields.String(allow_none=True)
+    note = ma.fields.Method("_note", metadata={"type": "string", "nullable": True, "description": (
+        "The sending centre's note: for the receiving organization only while her consent to it is in effect")})
     survivor = ma.fields.Method("_survivor", metadata={"type": "object", "description": (
         "Her identity as far as the reader may see it: the receiving organization sees what "
         "her consent covers, or only her alias under a mandatory report without consent")})
-    events = ma.fields.Method("_events", metadata={"type": "array"})
+    events = _ReferralEvents(ReferralEventSchema, many=True)
+
+    def _note(self, referral):
+        return readable_value(referral, "note")
 
     def _survivor(self, referral):
         survivor = referral.case.survivor
@@ -236,10 +249,6 @@ class ReferralDetailSchema(ReferralSchema):
             shown[name] = value.isoformat() if hasattr(value, "isoformat") else value
         return shown
 
-    def _events(self, referral):
-        from caseflow.referrals.services import events_of
-
-        return ReferralEventSchema(many=True).dump(events_of(referral))
 
 
 class ReferralQuery(PageArgs):

@@ -3,6 +3,12 @@
 Built from the mapped models (``caseflow.keys.discovery``), so tables added by later
 features appear in the export without changes here. One audit entry names the tables
 exported; the individual decryptions are not logged one by one.
+
+Every encrypted field goes through the access policy's one field rule
+(:func:`caseflow.access.policy.may_read_field`) before it is decrypted: a legal caseworker's
+export holds no psychology notes, as her ``GET /sessions/{id}`` does not. What was withheld is
+named (``withheld``, field names only) and ``complete`` says whether anything was: her full
+export, as Ley 29733 gives her, is made by a supervisor of her centre.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from decimal import Decimal
 
 from markupsafe import escape
 
+from caseflow.access.policy import may_read_field
 from caseflow.audit.services import record
 from caseflow.core.clock import utcnow
 from caseflow.crypto.fields import encrypted_attributes, unaudited_reads
@@ -38,28 +45,40 @@ def _plain(value):
     return value
 
 
-def _row(row) -> dict:
+def _row(row, withheld: set[str]) -> dict:
     out = {}
     for prop in type(row).__mapper__.column_attrs:
         if prop.key.endswith("_ct") or prop.key in HIDDEN_COLUMNS:
             continue
         out[prop.key] = _plain(getattr(row, prop.key))
     for attr in encrypted_attributes(type(row)):
-        out[attr.name] = _plain(getattr(row, attr.name))
+        if may_read_field(row, attr.name):
+            out[attr.name] = _plain(getattr(row, attr.name))
+        else:  # not decrypted: the policy denies this reader the field
+            out[attr.name] = None
+            if getattr(row, f"{attr.name}_ct", None) is not None:
+                withheld.add(attr.name)
     return out
 
 
 def export_survivor(survivor) -> dict:
     readable(survivor)
     records: dict[str, list] = {}
+    withheld: dict[str, list[str]] = {}
     with unaudited_reads():
         for model in owned_models():
-            rows = [_row(r) for r in db.session.scalars(rows_of(model, survivor.id).order_by(*model.__mapper__.primary_key))]
-            records[model.__tablename__] = rows
-    record("export", "survivors", survivor.id, survivor_id=survivor.id, fields=sorted(records))
+            denied: set[str] = set()
+            statement = rows_of(model, survivor.id).order_by(*model.__mapper__.primary_key)
+            records[model.__tablename__] = [_row(r, denied) for r in db.session.scalars(statement)]
+            if denied:
+                withheld[model.__tablename__] = sorted(denied)
+    record("export", "survivors", survivor.id, survivor_id=survivor.id, fields=sorted(records),
+           detail={"complete": not withheld, "withheld": withheld} if withheld else None)
     return {
         "survivor_id": str(survivor.id),
         "exported_at": utcnow().isoformat(),
+        "complete": not withheld,
+        "withheld": withheld,
         "survivor": records.pop("survivors")[0],
         "records": records,
     }
@@ -85,6 +104,7 @@ def export_html(export: dict) -> str:
         "section{page-break-inside:avoid;border-top:1px solid #999;margin-top:1em}</style></head><body>",
         f"<h1>Export {escape(export['survivor_id'])}</h1>",
         f"<p>{escape(export['exported_at'])}</p>",
+        *(f"<p>Withheld: {escape(table)}: {escape(', '.join(fields))}</p>" for table, fields in export["withheld"].items()),
         "<section><h2>Survivor</h2>", _fields_html(export["survivor"]), "</section>",
     ]
     for table, rows in export["records"].items():

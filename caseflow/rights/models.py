@@ -12,6 +12,11 @@ from caseflow.core.db import UTCDateTime, UUIDPrimaryKey
 from caseflow.extensions import db
 
 ERASURE_STATUSES = ("pending", "carried_out", "expired")
+#: The legal ground of an erasure, as a code: a free-text reason is kept after her data is
+#: shredded, and staff wrote her story into it (issue 15). survivor_request and
+#: guardian_request: her right of cancellation (Ley 29733, art. 20); court_order; retention
+#: (the retention policy's term ran out); duplicate_record (registered twice); other.
+ERASURE_REASONS = ("survivor_request", "guardian_request", "court_order", "retention", "duplicate_record", "other")
 
 
 class ErasureRequest(UUIDPrimaryKey, db.Model):
@@ -20,13 +25,14 @@ class ErasureRequest(UUIDPrimaryKey, db.Model):
     __tablename__ = "erasure_requests"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'carried_out', 'expired')", name="status"),
+        CheckConstraint("reason IN ('survivor_request', 'guardian_request', 'court_order', 'retention', "
+                        "'duplicate_record', 'other')", name="reason"),
     )
 
     survivor_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("survivors.id"), nullable=False, index=True)
     organization_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("organizations.id"), nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
-    #: Why (e.g. her request under Ley 29733). Kept after erasure: staff are told to write
-    #: the legal ground here, never anything about her.
+    #: Why, as one of :data:`ERASURE_REASONS`: kept after erasure, so never free text.
     reason: Mapped[str] = mapped_column(String(500), nullable=False)
     requested_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), nullable=False)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -1,11 +1,13 @@
 import marshmallow as ma
 
-from caseflow.core.fields import text
+from caseflow.core.fields import choice
+from caseflow.rights.models import ERASURE_REASONS
 
 
 class EraseSchema(ma.Schema):
-    reason = text(500, required=True, required_nonblank=True, metadata={
-        "description": "The legal ground (e.g. her request under Ley 29733); nothing about her"
+    reason = choice(ERASURE_REASONS, required=True, metadata={
+        "description": "The legal ground, as a code (survivor_request: her right of cancellation, Ley 29733 "
+                       "art. 20); never free text, as it outlives her data"
     })
 
 

@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from caseflow.access.policy import may_read_session_notes
+from caseflow.access.policy import may_read_field, readable_value
 from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.directory.models import DISCIPLINES
 
@@ -27,7 +27,7 @@ class SessionSchema(ma.Schema):
         "type": "boolean", "description": "false when the caller may not read this session's notes"})
 
     def _notes_visible(self, session):
-        return may_read_session_notes(session)
+        return may_read_field(session, "summary")
 
 
 class SessionDetailSchema(SessionSchema):
@@ -37,7 +37,7 @@ class SessionDetailSchema(SessionSchema):
     next_steps = ma.fields.Method("_next_steps", metadata={"type": "string", "nullable": True})
 
     def _summary(self, session):
-        return session.summary if may_read_session_notes(session) else None
+        return readable_value(session, "summary")
 
     def _next_steps(self, session):
-        return session.next_steps if may_read_session_notes(session) else None
+        return readable_value(session, "next_steps")

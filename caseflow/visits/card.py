@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from caseflow.access.policy import may_read_visit_card
+from caseflow.access.policy import VISIT_CARD_FIELDS, visit_card_fields
 from caseflow.core.clock import utcnow
 from caseflow.crypto.fields import is_unreadable
 from caseflow.extensions import db
@@ -14,7 +14,7 @@ from caseflow.visits.models import Visit, VisitLog
 
 #: A safety concern reported this recently is shown on the card.
 RECENT_CONCERN = timedelta(days=90)
-CARD_FIELDS = ("alias", "safe_contact", "address", "phone")
+CARD_FIELDS = VISIT_CARD_FIELDS
 
 
 def safety_flags(visit: Visit) -> list[str]:
@@ -35,13 +35,15 @@ def safety_flags(visit: Visit) -> list[str]:
 
 
 def visit_card(visit: Visit) -> dict | None:
-    """Decrypted (and so audited) only for someone the policy lets read it."""
-    if not may_read_visit_card(visit):
+    """Decrypted (and so audited) only as far as the policy lets this person read it."""
+    fields = visit_card_fields(visit)
+    if not fields:
         return None
     survivor = visit.case.survivor
     if survivor.erased:
         return None
-    card = {name: getattr(survivor, name) for name in CARD_FIELDS}
+    # Fields the policy withholds are not decrypted (nor audited as read): null on the card.
+    card = {name: getattr(survivor, name) if name in fields else None for name in CARD_FIELDS}
     card["unreadable"] = is_unreadable(survivor)
     card["safety_flags"] = safety_flags(visit)
     return card

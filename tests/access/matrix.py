@@ -165,7 +165,7 @@ BODIES = {
     "POST /survivors": {"given_names": "Nueva {n}", "alias": "N{n}", "document_type": "DNI",
                         "document_number": "{dni}"},
     "PATCH /survivors/{survivor_id}": {"alias": "Alias {n}"},
-    "POST /survivors/{survivor_id}/erase": {"reason": "Her request (Ley 29733 art. 20)"},
+    "POST /survivors/{survivor_id}/erase": {"reason": "survivor_request"},
     "POST /cases": {"survivor_id": "{survivor_id}", "intake_channel": "walk_in", "priority": "medium"},
     "PATCH /cases/{case_id}": {"priority": "low"},
     "POST /cases/{case_id}/assign": {"user_id": "{colleague_id}"},

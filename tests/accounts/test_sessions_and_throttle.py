@@ -124,7 +124,7 @@ def test_export_asks_her_to_sign_in_again_after_five_minutes(client):
     with frozen_time(start + timedelta(minutes=6)):
         refused = assert_error(client.get(f"{API}/survivors/{survivor.id}/export", headers=headers), 403)
         assert refused["reauth_required"] is True
-        assert_error(client.post(f"{API}/survivors/{survivor.id}/erase", json={"reason": "Su pedido"},
+        assert_error(client.post(f"{API}/survivors/{survivor.id}/erase", json={"reason": "survivor_request"},
                                  headers=headers), 403)
         assert_error(client.post(f"{API}/auth/reauthenticate", json={"password": "wrong-password-123"},
                                  headers=headers), 401)

@@ -100,3 +100,10 @@ def test_no_html_or_traceback_ever(client, worker_headers):
         assert response.is_json, response.get_data(as_text=True)
         assert 400 <= response.status_code < 500
         assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_a_405_names_the_allowed_methods(client):
+    """RFC 9110 (and schemathesis' unsupported_method check): a 405 carries ``Allow``."""
+    response = client.open("/api/v1/instruments", method="TRACE")
+    assert response.status_code == 405 and response.get_json()["status"] == 405
+    assert "GET" in response.headers["Allow"]

@@ -54,8 +54,8 @@ def test_erasure_leaves_no_casework_canary(app, client, db_kind, tmp_path):
 
     confirmer = UserFactory(role="supervisor", organization=centre.org, discipline=None)
     path = f"/survivors/{survivor_id}/erase"
-    assert post(client, centre.supervisor, path, {"reason": "Su pedido"}).status_code == 202
-    assert post(client, confirmer, path, {"reason": "Su pedido"}).status_code == 200
+    assert post(client, centre.supervisor, path, {"reason": "survivor_request"}).status_code == 202
+    assert post(client, confirmer, path, {"reason": "survivor_request"}).status_code == 200
     # The case keeps its de-identified facts for statistics.
     kept = get(client, centre.supervisor, f"/cases/{case_id}")
     assert kept.status_code == 200 and kept.get_json()["survivor"]["erased"] is True

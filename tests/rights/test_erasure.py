@@ -10,6 +10,7 @@ from caseflow.crypto.keys import keyring
 from caseflow.crypto.models import DataKey, SurvivorSearchTerm
 from caseflow.extensions import db
 from caseflow.keys import backup, rotation
+from caseflow.rights.models import ErasureRequest
 from tests.factories import OrganizationFactory, UserFactory, make_case
 from tests.helpers import assert_error, bearer
 from tests.keys.factories import (
@@ -25,7 +26,7 @@ def _centre():
             UserFactory(role="caseworker", organization=centre))
 
 
-def _erase(client, user, survivor_id, reason="Her request (Ley 29733 art. 20)"):
+def _erase(client, user, survivor_id, reason="survivor_request"):
     return client.post(f"/api/v1/survivors/{survivor_id}/erase", json={"reason": reason},
                        headers={**bearer(user), **EN})
 
@@ -130,3 +131,15 @@ def test_nothing_of_hers_is_recoverable_after_erasure(app, client, ring_file, tm
     backup.restore(before_erasure)  # an attacker with the old backup and today's keyring
     recovered = recover_plaintexts(live_rows(), keyring())
     assert not any(canary.encode() in p for p in recovered)
+
+
+def test_the_erasure_reason_is_a_code_never_free_text(app, client):
+    """The reason outlives her shredded data: free text about her would outlive it too."""
+    first, _, worker = _centre()
+    survivor, canary = canary_survivor(worker, "R")
+    refused = _erase(client, first, survivor.id, reason=f"{canary} lo pidió tras la agresión")
+    assert_error(refused, 422, "reason")
+    assert canary not in refused.get_data(as_text=True)
+    assert _erase(client, first, survivor.id, reason="court_order").status_code == 202
+    stored = db.session.scalars(select(ErasureRequest.reason)).all()
+    assert stored == ["court_order"]
