@@ -1,6 +1,8 @@
 import marshmallow as ma
+from flask_login import current_user
 
 from caseflow.access.policy import referral_identity_fields
+from caseflow.consents.services import may_share
 from caseflow.core.clock import utcnow
 from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.core.pagination import PageArgs
@@ -222,8 +224,11 @@ class ReferralDetailSchema(ReferralSchema):
         survivor = referral.case.survivor
         if survivor.erased:
             return {"erased": True}
+        # Only the receiving organization's reading depends on her consent to it.
+        receiving = getattr(current_user, "organization_id", None) == referral.to_organization_id
+        consent_in_effect = bool(receiving and may_share(referral.case, referral.to_organization))
         shown = {}
-        for name in referral_identity_fields(referral):
+        for name in referral_identity_fields(referral, consent_in_effect):
             value = getattr(survivor, name)
             shown[name] = value.isoformat() if hasattr(value, "isoformat") else value
         return shown
