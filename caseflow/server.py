@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from gunicorn.app.base import BaseApplication
 
-
 #: What gunicorn refuses before the application sees a request. Its own answers to these
 #: are small HTML pages, not the contract's JSON (documented in docs/reliability.md), so
 #: the limits sit at gunicorn's maxima: the application's JSON errors (413 above

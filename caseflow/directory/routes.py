@@ -7,7 +7,11 @@ from caseflow.core.pagination import page_schema, paginate
 from caseflow.directory import services
 from caseflow.directory.models import Organization, User
 from caseflow.directory.schemas import (
-    OrganizationPatchSchema, OrganizationQuery, OrganizationSchema, UserPatchSchema, UserQuery,
+    OrganizationPatchSchema,
+    OrganizationQuery,
+    OrganizationSchema,
+    UserPatchSchema,
+    UserQuery,
     UserSchema,
 )
 from caseflow.extensions import db

@@ -26,6 +26,7 @@ from caseflow.extensions import db
 from caseflow.visits import cadence as cadences
 from caseflow.visits.models import Visit, VisitPlan
 
+
 #: Hook for consents: functions returning the ids of further organizations whose
 #: mentors or psychologists may visit this survivor (those her consent covers). The
 #: case's own centre is always allowed.
