@@ -171,9 +171,11 @@ def csrf_valid(sent: str | None) -> bool:
     return bool(expected and sent and hmac.compare_digest(expected, sent))
 
 
-def revoke_all_tokens(user: User) -> None:
-    """Deactivation or a password change ends every session and token of the account."""
-    for token in db.session.scalars(
-        select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
-    ):
+def revoke_all_tokens(user: User, kind: str | None = None) -> None:
+    """Deactivation or a password change ends every session and token of the account;
+    given a ``kind`` (e.g. ``feed``), only the tokens of that kind."""
+    statement = select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+    if kind is not None:
+        statement = statement.where(AuthToken.kind == kind)
+    for token in db.session.scalars(statement):
         revoke(token)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 _frozen: datetime | None = None
 
@@ -27,3 +27,10 @@ class frozen_time:
     def __exit__(self, *exc):
         global _frozen
         _frozen = self._previous
+
+
+def age_on(birth_date: date | None, on: date) -> int | None:
+    """Her age in whole years on ``on`` (None when the birth date is unknown or later)."""
+    if birth_date is None or birth_date > on:
+        return None
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))

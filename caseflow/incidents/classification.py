@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from caseflow.core.clock import age_on  # noqa: F401  (part of the classifier: the age bands use it)
+
 #: The six GBVIMS questions, in precedence order, each with the type its "yes" gives.
 ACT_PRECEDENCE: tuple[tuple[str, str], ...] = (
     ("penetration", "rape"),
@@ -67,12 +69,6 @@ def age_group(age: int | None) -> str:
         if age <= upper:
             return group
     return "age_61_plus"
-
-
-def age_on(birth_date: date | None, on: date) -> int | None:
-    if birth_date is None or birth_date > on:
-        return None
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
 def reporting_delay_bucket(occurred_on: date, reported_on: date) -> str:

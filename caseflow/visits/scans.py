@@ -16,6 +16,7 @@ from sqlalchemy import func, literal, select, tuple_, update
 from caseflow.access.policy import escalation_recipients
 from caseflow.audit.services import record
 from caseflow.cases.models import Case
+from caseflow.cases.recording import no_contact_days
 from caseflow.extensions import db
 from caseflow.scheduling.registry import Outgoing, RecipientsByOrganization, ScanBatch, register_scan
 from caseflow.visits import services
@@ -145,7 +146,7 @@ def escalate_no_contact(now: datetime, batch_size: int):
     No claim column: the dedupe key names the last contact, so one escalation is written
     per silent spell, and a new contact followed by another silence raises a new one.
     """
-    cutoff = now - timedelta(days=current_app.config["CASEFLOW_NO_CONTACT_DAYS"])
+    cutoff = now - timedelta(days=no_contact_days())
     anchor = func.coalesce(Case.last_contact_at, Case.opened_at)
     supervisors = RecipientsByOrganization(escalation_recipients)
     last_id = None
@@ -169,7 +170,9 @@ def escalate_no_contact(now: datetime, batch_size: int):
         yield ScanBatch(messages=messages)
 
 
-register_scan("visit_horizon", extend_visit_horizons, order=10)
-register_scan("visit_reminder", remind_due_visits, order=20)
-register_scan("visit_overdue", escalate_overdue_visits, order=30)
-register_scan("no_contact", escalate_no_contact, order=40)
+def register_scans() -> None:
+    """Called from the visits' ``init_app``."""
+    register_scan("visit_horizon", extend_visit_horizons, order=10)
+    register_scan("visit_reminder", remind_due_visits, order=20)
+    register_scan("visit_overdue", escalate_overdue_visits, order=30)
+    register_scan("no_contact", escalate_no_contact, order=40)
