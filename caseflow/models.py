@@ -19,3 +19,6 @@ from caseflow.rights.models import ErasureRequest, RetentionRule  # noqa: F401
 from caseflow.scheduling.models import OutboxMessage  # noqa: F401
 from caseflow.visits.models import Visit, VisitLog, VisitPlan  # noqa: F401
 from caseflow.referrals.models import DeadlineRule, Referral, ReferralClock, ReferralEvent  # noqa: F401
+from caseflow.custody.models import (  # noqa: F401
+    CustodyDisclosure, CustodyRecord, CustodyScreening, SupplyDelivery, VisitRestriction,
+)

@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.cases.routes import blp as cases_blp
     from caseflow.closures.routes import blp as closures_blp
     from caseflow.consents.routes import blp as consents_blp
+    from caseflow.custody.routes import blp as custody_blp
     from caseflow.directory.routes import blp as directory_blp
     from caseflow.incidents.routes import blp as incidents_blp
     from caseflow.plans.routes import blp as plans_blp
@@ -111,7 +112,7 @@ def register_blueprints(app: Flask) -> None:
     casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, approvals_blp, closures_blp)
     referrals = (timeline_blp, referrals_blp, review_blp)
     for blueprint in (auth_blp, directory_blp, survivors_blp, rights_blp, cases_blp, audit_blp, *casework, *referrals,
-                      visits_blp, notifications_blp):
+                      visits_blp, custody_blp, notifications_blp):
         api.register_blueprint(blueprint)
 
 
@@ -139,13 +140,16 @@ def register_features(app: Flask) -> None:
     (which runs inside an app made by ``create_app``) register the same things; nothing is
     registered as a side effect of importing a module."""
     import caseflow.approvals
+    import caseflow.custody
     import caseflow.referrals
     import caseflow.risk
     import caseflow.timeline
     import caseflow.visits
 
-    # The timeline keeps registration order at equal times: visits, casework, referrals.
-    for feature in (caseflow.visits, caseflow.timeline, caseflow.referrals, caseflow.risk, caseflow.approvals):
+    # The timeline keeps registration order at equal times: visits, casework, referrals, custody.
+    features = (caseflow.visits, caseflow.timeline, caseflow.referrals, caseflow.custody, caseflow.risk,
+                caseflow.approvals)
+    for feature in features:
         feature.init_app(app)
 
 

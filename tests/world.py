@@ -49,6 +49,8 @@ class Realm:
         self.hospital = OrganizationFactory(sector="health", code=f"HOSP-{label}".upper(),
                                             service_types=["medical_care", "hiv_pep"])
         self.spare_org = OrganizationFactory(sector="social", code=f"SOC-{label}".upper())
+        self.facility = OrganizationFactory(sector="penitentiary", code=f"EP-{label}".upper(),
+                                            service_types=["medical_care"])
         org_of = {"liaison": self.hospital}
         self.people = {
             role: UserFactory(role=role, organization=org_of.get(role, self.org),
@@ -108,6 +110,18 @@ class Realm:
         self.ids["rule_id"] = str(db.session.scalars(select(DeadlineRule.id).order_by(DeadlineRule.code)).first())
         self.ids["message_id"] = self._notify(self.people["supervisor"], case)
         self.ids["instrument_id"] = "fvr-demo-v1"
+        custody = post(self.client, self.people["caseworker"], f"/survivors/{survivor}/custody", {
+            "status": "in_custody", "facility_id": str(self.facility.id), "since": today()},
+            headers=self.headers("caseworker"))
+        assert custody.status_code == 201, custody.get_json()
+        self.ids["supply_id"] = self._post(f"/cases/{case}/supplies", {"kind": "hygiene_kit",
+                                                                      "delivered_at": ago(minutes=3)})
+        self.ids["screening_id"] = self._post(f"/cases/{case}/custody-screenings", {
+            "screened_at": ago(minutes=3), "findings": {"hiv_sti": True}})
+        self.ids["disclosure_id"] = self._post(f"/cases/{case}/custody-disclosures", {
+            "disclosed_at": ago(minutes=3), "legal_recourse": "undecided", "narrative": self.canaries["narrative"]})
+        self.ids["restriction_id"] = self._post(f"/cases/{case}/visit-restrictions", {
+            "person_name": self.canaries["family_names"], "relationship": "former_partner"})
         self.ids["organization_id"] = str(self.spare_org.id)
         self.ids["user_id"] = str(self.spare_user.id)
         db.session.commit()
@@ -138,7 +152,8 @@ class Realm:
         values = self.path_ids()
         values.update({f"{role}_user_id": str(person.id) for role, person in self.people.items()})
         values.update(colleague_id=str(self.colleague.id), org_id=str(self.org.id),
-                      hospital_id=str(self.hospital.id), now=ago(minutes=1), today=today())
+                      hospital_id=str(self.hospital.id), facility_id=str(self.facility.id),
+                      now=ago(minutes=1), today=today())
         return values
 
 

@@ -38,6 +38,8 @@ CASEWORK = frozenset({
     # Mandatory reporting (Ley 31156) overrides her consent: a permission of its own, so a
     # deployment can narrow who may invoke it without touching the rest of casework.
     "referral.mandatory_report",
+    # Survivors deprived of liberty (docs/custody.md).
+    "custody.record", "custody.read", "supply.record", "supply.read", "restriction.record", "restriction.read",
 })
 
 #: What each role may do. Administrators run the directory and read no case content.
@@ -62,7 +64,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                                "notification.read"}),
     # Liaisons act for the receiving organization of a referral: read it, respond to it.
     "liaison": frozenset({"directory.read", "deadline_rule.read", "referral.read", "referral.respond",
-                          "notification.read"}),
+                          "notification.read", "restriction.facility_read"}),
 }
 
 #: Roles whose people work inside a centre and see its cases.

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
 from caseflow.extensions import db
 
-SECTORS = ("cem", "health", "police", "justice", "social", "ngo")
+SECTORS = ("cem", "health", "police", "justice", "social", "ngo", "penitentiary")
 ROLES = ("admin", "supervisor", "caseworker", "mentor", "psychologist", "liaison")
 DISCIPLINES = ("admission", "psychology", "legal", "social")
 

@@ -8,7 +8,8 @@ from caseflow.directory.models import DISCIPLINES, ROLES, SECTORS
 SERVICE_TYPES = (
     "hiv_pep", "emergency_contraception", "medical_care", "medico_legal_exam", "mental_health",
     "complaint", "protective_measures", "legal_proceedings", "shelter", "social_support",
-    "economic_support", "legal_aid", "other",
+    "economic_support", "legal_aid", "sexual_reproductive_health", "maternity_care", "reintegration_support",
+    "other",
 )
 
 UBIGEO = ma.validate.Regexp(r"^\d{6}$", error=lazy_gettext("Must be a 6-digit UBIGEO code."))

@@ -23,10 +23,22 @@ SERVICE_SECTORS: dict[str, tuple[str, ...]] = {
     "protective_measures": ("justice",), "legal_proceedings": ("justice",),
     "shelter": ("social",), "social_support": ("social",), "economic_support": ("social",),
     "legal_aid": ("social",),
+    # Care inside penitentiary establishments and after release (Bangkok Rules 6, 48, 45–47).
+    "sexual_reproductive_health": ("health",), "maternity_care": ("health",),
+    "reintegration_support": ("social",),
     "other": ("health", "police", "justice", "social", "ngo"),
 }
 SERVICE_TYPES = tuple(SERVICE_SECTORS)
 RECEIVING_SECTORS = ("health", "police", "justice", "social", "ngo")
+#: Organizations that receive referrals as another sector: a penitentiary establishment
+#: offers the health service types its own health service provides, under health's
+#: deadline rules (docs/custody.md).
+SERVED_AS_SECTOR = {"penitentiary": "health"}
+
+
+def serving_sector(organization_sector: str) -> str:
+    """The sector whose services (and clocks) an organization of this sector provides."""
+    return SERVED_AS_SECTOR.get(organization_sector, organization_sector)
 PRIORITIES = ("high", "medium", "low")
 
 #: FHIR Task states (shared domain notes, "Referral states").

@@ -31,6 +31,7 @@ from caseflow.referrals.models import (
     Referral,
     ReferralClock,
     ReferralEvent,
+    serving_sector,
 )
 from caseflow.referrals.rules import rules_in_effect
 
@@ -57,10 +58,11 @@ def _recipient(case: Case, organization_id: uuid.UUID, service_type: str) -> Org
     organization = db.session.get(Organization, organization_id)
     if organization is None or not organization.active:
         raise field_error("to_organization_id", lazy_gettext("No such organization."))
-    if organization.id == case.organization_id or organization.sector not in RECEIVING_SECTORS:
+    sector = serving_sector(organization.sector)
+    if organization.id == case.organization_id or sector not in RECEIVING_SECTORS:
         raise field_error("to_organization_id", lazy_gettext(
             "Referrals go to a health, police, justice, social or NGO organization."))
-    if organization.sector not in SERVICE_SECTORS[service_type]:
+    if sector not in SERVICE_SECTORS[service_type]:
         raise field_error("service_type", lazy_gettext(
             "This service type is not provided by the organization's sector."))
     if service_type not in (organization.service_types or []):
@@ -102,7 +104,7 @@ def send(case: Case, data: dict) -> Referral:
     now = utcnow()
     referral = Referral(
         case_id=case.id, survivor_id=case.survivor_id, from_organization_id=case.organization_id,
-        to_organization_id=organization.id, sector=organization.sector, service_type=service_type,
+        to_organization_id=organization.id, sector=serving_sector(organization.sector), service_type=service_type,
         priority=data.get("priority") or case.priority, status="requested", sent_at=now,
         sent_by_id=current_user.id, consent_id=decision.consent.id if decision else None,
         mandatory_report=mandatory is not None,

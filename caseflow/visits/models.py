@@ -29,7 +29,8 @@ PLAN_KINDS = ("mentor_accompaniment", "psychological_followup")
 PLAN_STATUSES = ("active", "ended")
 VISIT_STATUSES = ("planned", "done", "missed", "rescheduled", "cancelled")
 OUTCOMES = ("done", "missed", "rescheduled")
-MODALITIES = ("home_visit", "phone", "meeting", "accompaniment")
+#: ``in_facility``: inside a penitentiary establishment (docs/custody.md).
+MODALITIES = ("home_visit", "phone", "meeting", "accompaniment", "in_facility")
 
 #: Predicates of the scheduler's partial indexes; the scans repeat them word for word
 #: (``status`` as a literal, not a parameter) so both databases can use the indexes.
@@ -145,7 +146,8 @@ class VisitLog(UUIDPrimaryKey, SurvivorOwned, db.Model):
     __tablename__ = "visit_logs"
     __table_args__ = (
         CheckConstraint("outcome IN ('done', 'missed', 'rescheduled')", name="outcome"),
-        CheckConstraint("modality IS NULL OR modality IN ('home_visit', 'phone', 'meeting', 'accompaniment')",
+        CheckConstraint("modality IS NULL OR modality IN ('home_visit', 'phone', 'meeting', 'accompaniment', "
+                        "'in_facility')",
                         name="modality"),
         UniqueConstraint("logged_by_id", "idempotency_key", name="uq_visit_logs_logged_by_key"),
     )

@@ -108,6 +108,22 @@ GET    /deadline-rules                    401         200         200         20
 POST   /deadline-rules                    401         201         403         403         403         403         403
 GET    /deadline-rules/{rule_id}          401         200         200         200         200         200         200
 PATCH  /deadline-rules/{rule_id}          401         200         403         403         403         403         403
+# survivors deprived of liberty (the realm's liaison works at a hospital, not a facility)
+GET    /survivors/{survivor_id}/custody   401         403|403     200|404     200|404     404|404     404|404     403|403
+POST   /survivors/{survivor_id}/custody   401         403|403     201|404     201|404     404|404     404|404     403|403
+GET    /cases/{case_id}/supplies          401         403|403     200|404     200|404     403|403     403|403     403|403
+POST   /cases/{case_id}/supplies          401         403|403     201|404     201|404     403|403     403|403     403|403
+GET    /supplies/{supply_id}              401         403|403     200|404     200|404     403|403     403|403     403|403
+GET    /cases/{case_id}/visit-restrictions 401        403|403     200|404     200|404     403|403     403|403     403|403
+POST   /cases/{case_id}/visit-restrictions 401        403|403     201|404     201|404     403|403     403|403     403|403
+GET    /visit-restrictions/{restriction_id} 401       403|403     200|404     200|404     403|403     403|403     403|403
+GET    /facility/visit-restrictions       401         403         403         403         403         403         403
+GET    /cases/{case_id}/custody-screenings 401        403|403     200|404     200|404     403|403     403|403     403|403
+POST   /cases/{case_id}/custody-screenings 401        403|403     201|404     201|404     403|403     403|403     403|403
+GET    /custody-screenings/{screening_id} 401         403|403     200|404     200|404     403|403     403|403     403|403
+GET    /cases/{case_id}/custody-disclosures 401       403|403     200|404     200|404     403|403     403|403     403|403
+POST   /cases/{case_id}/custody-disclosures 401       403|403     201|404     201|404     403|403     403|403     403|403
+GET    /custody-disclosures/{disclosure_id} 401       403|403     200|404     200|404     403|403     403|403     403|403
 """
 
 #: Valid request bodies; ``{name}`` is filled from tests/world.py's Realm.values() of the
@@ -159,6 +175,12 @@ BODIES = {
                              "anchor": "referral_sent", "milestone": "accepted", "hours": 48,
                              "source": "Matriz de acceso", "effective_from": "{now}"},
     "PATCH /deadline-rules/{rule_id}": {"label": "Etiqueta {n}"},
+    "POST /survivors/{survivor_id}/custody": {"status": "in_custody", "facility_id": "{facility_id}",
+                                              "since": "{today}"},
+    "POST /cases/{case_id}/supplies": {"kind": "hygiene_kit", "delivered_at": "{now}"},
+    "POST /cases/{case_id}/visit-restrictions": {"person_name": "Persona {n}", "relationship": "other"},
+    "POST /cases/{case_id}/custody-screenings": {"screened_at": "{now}", "findings": {"mental_health": True}},
+    "POST /cases/{case_id}/custody-disclosures": {"disclosed_at": "{now}", "legal_recourse": "undecided"},
 }
 
 #: Query strings a route needs.
