@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext
 
 from caseflow.cases import signals
 from caseflow.cases.models import Case
-from caseflow.core.clock import age_on, utcnow
+from caseflow.core.clock import age_on, local_date, local_zone, utcnow  # noqa: F401  (local_*: used by casework)
 from caseflow.core.errors import field_error
 
 #: Clients' clocks drift; a time a minute ahead of ours is still "now".
 CLOCK_SKEW_SECONDS = 120
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("CASEFLOW_TIMEZONE", "America/Lima"))
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(local_zone()).date()
 
 
 def not_in_future(field: str, moment: datetime) -> None:
