@@ -94,13 +94,13 @@ def users_group():
 def users_create(username, role, org_code, discipline, full_name, password_stdin):
     """Add a user; the password is read from standard input, never from the command line."""
     from caseflow.directory import services
-    from caseflow.directory.schemas import UserSchema
+    from caseflow.directory.schemas import OperatorUserSchema
 
     password = sys.stdin.readline().rstrip("\r\n")
     organization = services.organization_by_code(org_code)
     if organization is None:
         _fail(f"unknown organization {org_code}")
-    data = _load(UserSchema(), {"username": username, "role": role, "discipline": discipline,
+    data = _load(OperatorUserSchema(), {"username": username, "role": role, "discipline": discipline,
                                 "organization_id": str(organization.id), "password": password,
                                 "full_name": full_name})
     _system("users create")
@@ -130,6 +130,49 @@ def _or_fail(action):
         _fail(f"{exc.data['message']}" + (f" {detail}" if detail else ""))
 
 
+
+
+@users_group.command("reset-mfa")
+@click.option("--username", required=True)
+@with_appcontext
+def users_reset_mfa(username):
+    """Remove a lost second factor (audited); her sessions end and she enrols again."""
+    from sqlalchemy import func, select
+
+    from caseflow.auth.accounts import operator_reset_factor
+    from caseflow.directory.models import User
+
+    user = db.session.scalars(select(User).where(func.lower(User.username) == username.strip().lower())).first()
+    if user is None:
+        _fail(f"unknown user {username}")
+    if user.totp_secret is None:
+        _fail(f"{user.username} has no second factor")
+    _system("users reset-mfa")
+    operator_reset_factor(user)
+    db.session.commit()
+    click.echo(f"second factor removed for {user.username}")
+
+
+@users_group.command("confirm")
+@click.option("--username", required=True)
+@with_appcontext
+def users_confirm(username):
+    """Confirm a content role as the server operator (a centre with no other supervisor)."""
+    from sqlalchemy import func, select
+
+    from caseflow.audit.services import record
+    from caseflow.directory.models import User
+
+    user = db.session.scalars(select(User).where(func.lower(User.username) == username.strip().lower())).first()
+    if user is None:
+        _fail(f"unknown user {username}")
+    if user.role_confirmed:
+        _fail(f"{user.username} has no role waiting for confirmation")
+    _system("users confirm")
+    user.role_confirmed = True
+    record("role_confirmed", "users", user.id, detail={"role": user.role, "by_operator": True})
+    db.session.commit()
+    click.echo(f"role {user.role} confirmed for {user.username}")
 
 
 # -- demo -------------------------------------------------------------------------------

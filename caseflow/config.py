@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 
 ENVIRONMENTS = ("development", "production", "testing")
+#: The contract's roles (caseflow.directory.models.ROLES; settings import no model).
+ROLES = ("admin", "supervisor", "caseworker", "mentor", "psychologist", "liaison")
 
 
 class ConfigError(RuntimeError):
@@ -61,8 +63,12 @@ def build_config(environ=os.environ, instance_path: Path | None = None) -> dict:
         "CASEFLOW_BLIND_INDEX_BITS": int(environ.get("CASEFLOW_BLIND_INDEX_BITS", "16")),
         "CASEFLOW_TOKEN_TTL_HOURS": int(environ.get("CASEFLOW_TOKEN_TTL_HOURS", "12")),
         "CASEFLOW_SESSION_TTL_HOURS": int(environ.get("CASEFLOW_SESSION_TTL_HOURS", "8")),
-        "CASEFLOW_LOCKOUT_THRESHOLD": 5,
-        "CASEFLOW_LOCKOUT_MINUTES": 15,
+        # A cookie session ends after this long without a request (shared computers).
+        "CASEFLOW_SESSION_IDLE_MINUTES": int(environ.get("CASEFLOW_SESSION_IDLE_MINUTES", "30")),
+        # Roles that must have a second factor: every role in production, none elsewhere
+        # unless set (development and tests enrol by choice).
+        "CASEFLOW_MFA_REQUIRED_ROLES": _roles(environ.get(
+            "CASEFLOW_MFA_REQUIRED_ROLES", ",".join(ROLES) if settings.env == "production" else "")),
         # argon2id parameters (RFC 9106 second recommended option); tests lower them.
         "CASEFLOW_ARGON2_TIME_COST": int(environ.get("CASEFLOW_ARGON2_TIME_COST", "3")),
         "CASEFLOW_ARGON2_MEMORY_KIB": int(environ.get("CASEFLOW_ARGON2_MEMORY_KIB", "65536")),
@@ -106,6 +112,14 @@ def build_config(environ=os.environ, instance_path: Path | None = None) -> dict:
         config["CASEFLOW_ARGON2_TIME_COST"] = 1
         config["CASEFLOW_ARGON2_MEMORY_KIB"] = 64
     return config
+
+
+def _roles(text: str) -> frozenset[str]:
+    roles = frozenset(role.strip() for role in text.split(",") if role.strip())
+    unknown = roles - set(ROLES)
+    if unknown:
+        raise ConfigError(f"CASEFLOW_MFA_REQUIRED_ROLES: unknown role(s) {', '.join(sorted(unknown))}")
+    return roles
 
 
 def normalise_database_url(url: str) -> str:

@@ -167,6 +167,11 @@ def register_request_hooks(app: Flask) -> None:
             return
         if not current_user.is_authenticated:
             raise Unauthorized()
+        # -- accounts (issue 14): a required second factor comes before anything else.
+        from caseflow.auth.services import require_enrolment_done
+
+        require_enrolment_done(current_user, request.endpoint)
+        # -- end accounts
         if request.method not in SAFE_METHODS and g.get("caseflow_auth_method") == "cookie":
             from caseflow.auth.services import csrf_valid
 

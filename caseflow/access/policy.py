@@ -44,9 +44,11 @@ CASEWORK = frozenset({
 
 #: What each role may do. Administrators run the directory and read no case content.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"directory.read", "directory.write", "audit.read", "notification.read",
+    "admin": frozenset({"directory.read", "directory.write", "account.list", "audit.read", "notification.read",
                         "deadline_rule.read", "deadline_rule.write"}),
     "supervisor": frozenset({
+        # Accounts of her centre: list them, confirm a content role given to one of them.
+        "account.list", "account.confirm",
         "directory.read", "survivor.register", "survivor.read", "survivor.correct",
         "case.open", "case.read", "case.update", "case.assign", "case.access_log", "audit.read",
         "approval.decide", "supervision.read", "report.read",
@@ -82,8 +84,20 @@ ESCALATION_ROLES = frozenset({"supervisor"})
 RECEIVING_ROLES = frozenset({"liaison"})
 
 
+#: What a content role gives before a supervisor of her centre confirms it: nothing of the
+#: centre's cases (four eyes on whoever can read them; see caseflow.directory.services).
+UNCONFIRMED = frozenset({"notification.read"})
+
+
+def permissions_of(user) -> frozenset[str]:
+    role = getattr(user, "role", None)
+    if role in CENTRE_CASE_ROLES and not getattr(user, "role_confirmed", True):
+        return UNCONFIRMED
+    return PERMISSIONS.get(role, frozenset())
+
+
 def may(user, permission: str) -> bool:
-    return permission in PERMISSIONS.get(getattr(user, "role", None), frozenset())
+    return permission in permissions_of(user)
 
 
 def require(permission: str, user=None) -> None:
@@ -103,7 +117,9 @@ def _require_record(permission: str, user=None) -> None:
 def _case_centre(user):
     """The centre whose cases this person works on, or None: the one rule behind
     :func:`scope_cases`, :func:`case_or_404` and the survivors in reach."""
-    return user.organization_id if user.role in CENTRE_CASE_ROLES else None
+    if user.role not in CENTRE_CASE_ROLES or not getattr(user, "role_confirmed", True):
+        return None
+    return user.organization_id
 
 
 def scope_cases(user=None):
@@ -188,7 +204,8 @@ def oversight_centre(user=None) -> uuid.UUID | None:
 
 
 def scope_users(user=None):
-    """Administrators see every account; others the accounts of their own organization."""
+    """Administrators see every account; others the accounts of their own organization
+    (listing them takes ``account.list``: administrators and supervisors)."""
     User = mapped("User")
 
     user = user or current_user

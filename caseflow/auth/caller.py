@@ -33,6 +33,10 @@ class Caller:
     #: Read with the rest: the national-oversight rule asks for it on every supervisor's
     #: review, and loading her organization for it was a query of its own.
     organization_code: str
+    #: False while her content role waits for a supervisor's confirmation (access.policy).
+    role_confirmed: bool = True
+    #: She has a confirmed second factor.
+    mfa_enabled: bool = False
 
     # flask-login's user interface: only an active account's token yields a Caller.
     is_authenticated = True

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Uuid
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.core.clock import utcnow
@@ -31,6 +31,40 @@ class AuthToken(UUIDPrimaryKey, db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When its holder last gave her password (and second factor, if she has one) for it:
+    #: at sign-in, and again by POST /auth/reauthenticate before a sensitive operation.
+    authenticated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(UUIDPrimaryKey, db.Model):
+    """One single-use recovery code, kept as an HMAC under a KEK of the keyring."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), nullable=False, index=True)
+    kek_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    code_digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInAttempt(UUIDPrimaryKey, db.Model):
+    """A sign-in attempt, the throttle's shared state (caseflow.auth.throttle).
+
+    Account and address are HMAC digests: a username typed wrong (or a password typed into
+    the username field) and a client's address are not kept in clear.
+    """
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (
+        Index("ix_sign_in_attempts_account_at", "account", "at"),
+        Index("ix_sign_in_attempts_address_at", "address", "at"),
+    )
+
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    account: Mapped[str] = mapped_column(String(64), nullable=False)
+    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    succeeded: Mapped[bool] = mapped_column(Boolean, nullable=False)
 
 
 def usable(revoked_at: datetime | None, expires_at: datetime | None, moment: datetime) -> bool:

@@ -34,7 +34,7 @@ class ApiError(HTTPException):
     code = 400
 
     def __init__(self, message=None, errors: dict | None = None, code: int | None = None,
-                 keep_changes: bool = False):
+                 keep_changes: bool = False, flags: dict | None = None, headers: dict | None = None):
         super().__init__()
         #: Commit the transaction despite the error (a failed login still counts).
         self.keep_changes = keep_changes
@@ -43,6 +43,11 @@ class ApiError(HTTPException):
         self.data = {"message": message or DEFAULT_MESSAGES.get(self.code)}
         if errors:
             self.data["errors"] = errors
+        #: Booleans a client acts on, beside the message (``"mfa_required": true``).
+        if flags:
+            self.data["flags"] = flags
+        if headers:
+            self.data["headers"] = headers
 
 
 class BadRequest(ApiError):
@@ -73,6 +78,13 @@ class Unprocessable(ApiError):
     code = 422
 
 
+class TooManyRequests(ApiError):
+    code = 429
+
+    def __init__(self, message=None, retry_after: int = 1, **kwargs):
+        super().__init__(message, headers={"Retry-After": str(int(retry_after))}, **kwargs)
+
+
 def field_error(field: str, message) -> Unprocessable:
     return Unprocessable(errors={field: [message]})
 
@@ -90,6 +102,7 @@ def error_payload(error: HTTPException) -> tuple[dict, int, dict]:
     if code == 400 and raw_errors and _is_invalid_json(raw_errors):
         payload["message"] = gettext("The request body is not valid JSON.")
         payload.pop("errors", None)
+    payload.update({str(name): bool(value) for name, value in (data.get("flags") or {}).items()})
     headers = dict(data.get("headers") or {})
     if code >= 500:
         current_app.logger.error("request failed with %s", code)

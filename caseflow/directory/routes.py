@@ -1,12 +1,18 @@
+from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from caseflow.access.policy import require, scope_users, user_or_404
-from caseflow.core.errors import NotFound
+from caseflow.audit.services import record
+from caseflow.auth import accounts
+from caseflow.auth.services import require_recent_authentication
+from caseflow.core.errors import Forbidden, NotFound
 from caseflow.core.pagination import page_schema, paginate
 from caseflow.directory import services
 from caseflow.directory.models import Organization, User
 from caseflow.directory.schemas import (
+    ActivationTokenSchema,
+    NewUserSchema,
     OrganizationPatchSchema,
     OrganizationQuery,
     OrganizationSchema,
@@ -75,7 +81,9 @@ def _organization_or_404(organization_id) -> Organization:
 @blp.arguments(UserQuery, location="query")
 @blp.response(200, UserPage)
 def list_users(args):
-    require("directory.read")
+    """Administrators list every account, supervisors those of their centre; nobody else
+    (a list of usernames is half of a guessing attack)."""
+    require("account.list")
     statement = scope_users().order_by(User.username)
     for name in ("role", "organization_id", "active"):
         if name in args:
@@ -85,10 +93,15 @@ def list_users(args):
 
 @blp.post("/users")
 @blp.arguments(UserSchema)
-@blp.response(201, UserSchema)
+@blp.response(201, NewUserSchema)
 def create_user(data):
+    """No password: the answer carries her activation token (72 h, single use, shown once)."""
     require("directory.write")
-    return services.create_user(**data)
+    user = services.create_user(**data)
+    # Shown in this answer only (an attribute of this object, not of the table).
+    user.activation_token = accounts.issue_activation(user)
+    record("activation_issued", "users", user.id)
+    return user
 
 
 @blp.get("/users/<uuid:user_id>")
@@ -105,4 +118,28 @@ def patch_user(changes, user_id):
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound()
-    return services.update_user(user, changes)
+    return services.update_user(user, changes, by=current_user)
+
+
+@blp.post("/users/<uuid:user_id>/reset")
+@blp.response(200, ActivationTokenSchema)
+def reset_user(user_id):
+    """A new activation token; her password stops working and every session of hers ends.
+    Asks the administrator to have signed in again within five minutes."""
+    require("directory.write")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    if user.id == current_user.id:
+        raise Forbidden(services.SELF_CHANGE)
+    require_recent_authentication()
+    token = accounts.reset(user)
+    return {"activation_token": token, "activation_expires_at": user.activation_expires_at}
+
+
+@blp.post("/users/<uuid:user_id>/confirm")
+@blp.response(200, UserSchema)
+def confirm_user(user_id):
+    """Four eyes: a supervisor of her centre confirms the content role she was given."""
+    require("account.confirm")
+    return services.confirm_role(user_or_404(user_id, "account.confirm"), by=current_user)

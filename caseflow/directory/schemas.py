@@ -60,6 +60,14 @@ class OrganizationRefSchema(ma.Schema):
     sector = ma.fields.String()
 
 
+def _password_policy(password: str) -> None:
+    from caseflow.auth.passwords import password_problem
+
+    problem = password_problem(password)
+    if problem:
+        raise ma.ValidationError(problem)
+
+
 class UserSchema(ma.Schema):
     id = ma.fields.UUID(dump_only=True)
     username = ma.fields.String(required=True, validate=USERNAME)
@@ -69,13 +77,31 @@ class UserSchema(ma.Schema):
     discipline = choice(DISCIPLINES, allow_none=True)
     organization_id = ma.fields.UUID(required=True)
     organization = ma.fields.Nested(OrganizationRefSchema, dump_only=True)
-    password = ma.fields.String(
-        load_only=True, required=True,
-        validate=ma.validate.Length(min=12, max=200, error=lazy_gettext("Use between {min} and {max} characters.")),
-    )
     active = ma.fields.Boolean(dump_only=True)
+    #: False until a supervisor of her centre confirms a content role given through the API.
+    role_confirmed = ma.fields.Boolean(dump_only=True)
+    mfa_enabled = ma.fields.Boolean(dump_only=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     last_login_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class NewUserSchema(UserSchema):
+    """An account made through the API: she chooses her password with the activation token,
+    shown once in this answer (nobody else ever knows her password)."""
+
+    activation_token = ma.fields.String(dump_only=True)
+    activation_expires_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class ActivationTokenSchema(ma.Schema):
+    activation_token = ma.fields.String()
+    activation_expires_at = ma.fields.AwareDateTime()
+
+
+class OperatorUserSchema(UserSchema):
+    """The server operator's ``caseflow users create --password-stdin``."""
+
+    password = ma.fields.String(load_only=True, required=True, validate=_password_policy)
 
 
 class UserPatchSchema(ma.Schema):
@@ -84,12 +110,6 @@ class UserPatchSchema(ma.Schema):
     role = choice(ROLES)
     discipline = choice(DISCIPLINES, allow_none=True)
     active = ma.fields.Boolean()
-    password = ma.fields.String(
-        load_only=True,
-        validate=ma.validate.Length(min=12, max=200, error=lazy_gettext("Use between {min} and {max} characters.")),
-    )
-    #: Lifts a lockout after a verified identity check.
-    unlock = ma.fields.Boolean(load_only=True)
 
 
 class UserQuery(PageArgs):

@@ -153,7 +153,10 @@ def rotate(*, new_version: bool = True, batch: int = 500, grace: float | None = 
             break
         time.sleep(grace)
         waited = True
-    record("rotate_kek", "keyring", ring.primary_kek_id, detail={"rewrapped": total})
+    from caseflow.auth.mfa import reseal_under_primary
+
+    resealed = reseal_under_primary()  # staff's TOTP secrets are sealed under a KEK too
+    record("rotate_kek", "keyring", ring.primary_kek_id, detail={"rewrapped": total, "totp_resealed": resealed})
     db.session.commit()
     return RotationReport(ring.primary_kek_id, total, time.monotonic() - started)
 
@@ -175,6 +178,12 @@ def retire(kek_id: str) -> None:
             f"KEK {kek_id!r} still wraps {in_use} data key(s); run `caseflow crypto rotate-kek "
             "--resume` and check `caseflow crypto verify` first"
         )
+    from caseflow.auth.mfa import secrets_per_kek
+
+    sealed = secrets_per_kek().get(kek_id, 0)
+    if sealed:
+        raise KeyOperationError(
+            f"KEK {kek_id!r} still seals {sealed} TOTP secret(s); run `caseflow crypto rotate-kek --resume` first")
     ring.retired_keks.add(kek_id)
     _save(path, ring)
     record("retire_kek", "keyring", kek_id)

@@ -2,6 +2,7 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from caseflow.access.policy import survivor_or_404
+from caseflow.auth.services import require_recent_authentication
 from caseflow.rights import erasure, export
 from caseflow.rights.schemas import EraseSchema, ErasureRequestSchema, ExportQuery
 
@@ -16,6 +17,7 @@ blp = Blueprint("survivor-rights", __name__, url_prefix="/api/v1/survivors",
 def erase_survivor(data, survivor_id):
     """Crypto-shredding erasure, by two supervisors of the centre."""
     survivor = survivor_or_404(survivor_id, "survivor.erase")
+    require_recent_authentication()  # signed in again within five minutes
     request_, done = erasure.request_or_confirm(survivor, data["reason"])
     return request_, 200 if done else 202
 
@@ -29,7 +31,9 @@ def erase_survivor(data, survivor_id):
 }})
 def export_survivor(args, survivor_id):
     """Her access right: every record about her, decrypted; audited."""
-    content = export.export_survivor(survivor_or_404(survivor_id, "survivor.export"))
+    survivor = survivor_or_404(survivor_id, "survivor.export")
+    require_recent_authentication()  # signed in again within five minutes
+    content = export.export_survivor(survivor)
     wants_html = args.get("format") == "html" or (
         args.get("format") is None
         and request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"

@@ -33,6 +33,15 @@ POST   /auth/logout                           401         204         204       
 GET    /auth/me                               401         200         200         200         200         200         200
 POST   /auth/tokens                           401         401         401         401         401         401         401
 DELETE /auth/tokens/current                   401         204         204         204         204         204         204
+POST   /auth/activate                         422         422         422         422         422         422         422
+POST   /auth/password                         401         401         401         401         401         401         401
+POST   /auth/reauthenticate                   401         204         204         204         204         204         204
+POST   /auth/mfa/totp                         401         201         201         201         201         201         201
+POST   /auth/mfa/totp/confirm                 401         4xx         4xx         4xx         4xx         4xx         4xx
+POST   /auth/mfa/recovery-codes               401         409         409         409         409         409         409
+DELETE /auth/mfa/totp                         401         409         409         409         409         409         409
+GET    /auth/sessions                         401         200         200         200         200         200         200
+DELETE /auth/sessions/{session_id}            401         404|404     404|404     404|404     404|404     404|404     404|404
 GET    /cases                                 401         403         200         200         403         403         403
 POST   /cases                                 401         403         201         201         403         403         403
 GET    /cases/{case_id}                       401         403|403     200|404     200|404     404|404     404|404     403|403
@@ -75,10 +84,12 @@ GET    /survivors/{survivor_id}               401         403|403     200|404   
 PATCH  /survivors/{survivor_id}               401         403|403     200|404     200|404     404|404     404|404     403|403
 POST   /survivors/{survivor_id}/erase         401         403|403     202|404     403|403     404|404     404|404     403|403
 GET    /survivors/{survivor_id}/export        401         403|403     200|404     200|404     404|404     404|404     403|403
-GET    /users                                 401         200         200         200         200         200         200
+GET    /users                                 401         200         200         403         403         403         403
 POST   /users                                 401         201         403         403         403         403         403
 GET    /users/{user_id}                       401         200|200     200|404     200|404     200|404     200|404     404|404
 PATCH  /users/{user_id}                       401         200|200     403|403     403|403     403|403     403|403     403|403
+POST   /users/{user_id}/reset                 401         200|200     403|403     403|403     403|403     403|403     403|403
+POST   /users/{user_id}/confirm               401         403|403     409|404     403|403     403|403     403|403     403|403
 # visits, notifications and the calendar
 DELETE /me/feed-token                     401         204         204         204         204         204         204
 POST   /me/feed-token                     401         403         201         201         201         201         403
@@ -134,7 +145,13 @@ BODIES = {
     "POST /organizations": {"code": "ORG-M{n}", "name": "Organización {n}", "sector": "ngo"},
     "PATCH /organizations/{organization_id}": {"name": "Renombrada {n}"},
     "POST /users": {"username": "new.user{n}", "role": "caseworker", "discipline": "legal",
-                    "organization_id": "{org_id}", "password": "a-long-password-{n}-xyz"},
+                    "organization_id": "{org_id}"},
+    "POST /auth/activate": {"token": "cfa_not-a-real-token-{n}", "password": "a chosen passphrase {n} for her"},
+    "POST /auth/password": {"current_password": "not-her-password-{n}", "new_password": "another phrase {n} of hers"},
+    "POST /auth/reauthenticate": {"password": "correct-horse-battery-staple"},
+    "POST /auth/mfa/totp/confirm": {"code": "000000"},
+    "POST /auth/mfa/recovery-codes": {"password": "correct-horse-battery-staple"},
+    "DELETE /auth/mfa/totp": {"password": "correct-horse-battery-staple"},
     "PATCH /users/{user_id}": {"full_name": "Nombre {n}"},
     "POST /survivors": {"given_names": "Nueva {n}", "alias": "N{n}", "document_type": "DNI",
                         "document_number": "{dni}"},

@@ -18,10 +18,12 @@ def test_admin_creates_an_organization_and_a_user_who_can_log_in(client):
         "code": "HOSP-TEST", "name": "Hospital de prueba", "sector": "health", "district": "150101",
         "service_types": ["hiv_pep", "emergency_contraception"]}, headers=headers)
     assert org.status_code == 201
+    # Issue 14 changed the contract: the API takes no password; she chooses hers by activation.
     user = client.post("/api/v1/users", json={
-        "username": "enlace.prueba", "password": "a-long-password-1", "role": "liaison",
-        "organization_id": org.get_json()["id"]}, headers=headers)
+        "username": "enlace.prueba", "role": "liaison", "organization_id": org.get_json()["id"]}, headers=headers)
     assert user.status_code == 201 and "password" not in user.get_json()
+    token = user.get_json()["activation_token"]
+    assert client.post("/api/v1/auth/activate", json={"token": token, "password": "a-long-password-1"}).status_code == 204
     login = client.post("/api/v1/auth/tokens", json={"username": "enlace.prueba", "password": "a-long-password-1"})
     assert login.status_code == 201
 
@@ -41,14 +43,16 @@ def test_directory_rules_are_enforced(client):
     headers = bearer(_admin())
     health = OrganizationFactory(sector="health")
     cem = OrganizationFactory(sector="cem")
-    base = {"password": "a-long-password-1"}
+    base = {}
     cases = [
         ({"username": "sin.disciplina", "role": "caseworker", "organization_id": str(cem.id)}, "discipline"),
         ({"username": "cw.en.hospital", "role": "caseworker", "discipline": "legal",
           "organization_id": str(health.id)}, "organization_id"),
         ({"username": "enlace.en.cem", "role": "liaison", "organization_id": str(cem.id)}, "organization_id"),
         ({"username": "x", "role": "mentor", "organization_id": str(cem.id)}, "username"),
-        ({"username": "corta", "role": "mentor", "organization_id": str(cem.id), "password": "short"}, "password"),
+        # An administrator may not choose her password at all (issue 14).
+        ({"username": "elegida", "role": "mentor", "organization_id": str(cem.id),
+          "password": "a-long-password-1"}, "password"),
         ({"username": "huerfana", "role": "mentor", "organization_id": "00000000-0000-4000-8000-000000000000"},
          "organization_id"),
     ]
@@ -64,16 +68,18 @@ def test_duplicates_are_409(client):
                              headers=headers), 409)
     existing = UserFactory()
     assert_error(client.post("/api/v1/users", json={
-        "username": existing.username, "password": "a-long-password-1", "role": "mentor",
+        "username": existing.username, "role": "mentor",
         "organization_id": str(existing.organization_id)}, headers=headers), 409)
 
 
-def test_non_admins_see_only_their_organizations_accounts(client):
-    worker = UserFactory()
-    colleague = UserFactory(organization=worker.organization)
+def test_supervisors_list_only_their_centres_accounts_and_others_none(client):
+    supervisor = UserFactory(role="supervisor", discipline=None)
+    colleague = UserFactory(organization=supervisor.organization)
     UserFactory()
-    listed = {u["id"] for u in client.get("/api/v1/users", headers=bearer(worker)).get_json()["items"]}
-    assert listed == {str(worker.id), str(colleague.id)}
+    listed = {u["id"] for u in client.get("/api/v1/users", headers=bearer(supervisor)).get_json()["items"]}
+    assert listed == {str(supervisor.id), str(colleague.id)}
+    # Issue 14: listing usernames is not for every member of staff.
+    assert_error(client.get("/api/v1/users", headers=bearer(colleague)), 403)
 
 
 def test_cli_creates_organizations_and_users_with_password_from_stdin(runner, client):
@@ -126,6 +132,6 @@ def test_demo_is_idempotent_and_its_logins_work(runner, client):
 
 def test_unknown_user_login_never_touches_another_account(client):
     user = UserFactory()
-    client.post("/api/v1/auth/tokens", json={"username": "no-such-user", "password": PASSWORD})
-    db.session.expire_all()
-    assert db.session.get(User, user.id).failed_logins == 0
+    for _ in range(12):
+        client.post("/api/v1/auth/tokens", json={"username": "no-such-user", "password": "wrong-password-123"})
+    assert client.post("/api/v1/auth/tokens", json={"username": user.username, "password": PASSWORD}).status_code == 201

@@ -1,4 +1,4 @@
-"""The clock jumps (NTP step, VM resume, a wrong manual setting): tokens, lockouts and the
+"""The clock jumps (NTP step, VM resume, a wrong manual setting): tokens, the sign-in throttle and the
 audit chain stay right in both directions."""
 
 from __future__ import annotations
@@ -11,10 +11,6 @@ from tests.casework.factories import Centre
 from tests.factories import PASSWORD
 from tests.helpers import bearer
 from tests.reliability.consistency import inconsistencies
-
-
-def _login(client, username, password):
-    return client.post("/api/v1/auth/tokens", json={"username": username, "password": password})
 
 
 def test_a_jump_forward_expires_tokens_and_a_jump_back_does_not_revive_a_revoked_one(client):
@@ -33,18 +29,24 @@ def test_a_jump_forward_expires_tokens_and_a_jump_back_does_not_revive_a_revoked
         assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
 
 
-def test_a_lockout_survives_a_jump_back_and_ends_after_a_jump_forward(client):
+def test_the_sign_in_throttle_survives_a_jump_back_and_ends_after_a_jump_forward(client):
     centre = Centre()
     username = centre.admission.username
+    address = {"REMOTE_ADDR": "203.0.113.77"}
+
+    def login(password):
+        return client.post("/api/v1/auth/tokens", json={"username": username, "password": password},
+                           environ_base=address)
+
     start = utcnow()
     with frozen_time(start):
-        for _ in range(5):
-            assert _login(client, username, "wrong-password").status_code == 401
-        assert _login(client, username, PASSWORD).status_code == 401  # locked
+        for _ in range(10):
+            assert login("wrong-password").status_code == 401
+        assert login(PASSWORD).status_code == 429  # throttled
     with frozen_time(start - timedelta(hours=3)):
-        assert _login(client, username, PASSWORD).status_code == 401  # still locked
+        assert login(PASSWORD).status_code == 429  # still throttled
     with frozen_time(start + timedelta(minutes=16)):
-        assert _login(client, username, PASSWORD).status_code == 201
+        assert login(PASSWORD).status_code == 201
 
 
 def test_writes_around_a_jump_back_keep_the_audit_chain_and_case_history_whole(client):

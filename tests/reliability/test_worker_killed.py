@@ -60,7 +60,9 @@ def _serve(app, tmp_path, port) -> subprocess.Popen:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFLOW_")}
     env.update(CASEFLOW_ENV="production", CASEFLOW_DATABASE_URL=url, CASEFLOW_KEYRING=KEYRING_JSON,
-               CASEFLOW_SECRET_KEY="worker-kill-test-secret-key-0000000000")
+               CASEFLOW_SECRET_KEY="worker-kill-test-secret-key-0000000000",
+               # Its callers act by tokens made in the test, without a second factor.
+               CASEFLOW_MFA_REQUIRED_ROLES="")
     log = open(tmp_path / "serve.log", "wb")
     server = subprocess.Popen([str(Path(sys.executable).with_name("caseflow")), "serve", "--host", "127.0.0.1",
                                "--port", str(port), "--workers", "2"], env=env, stdout=log, stderr=subprocess.STDOUT)
