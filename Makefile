@@ -38,7 +38,10 @@ run: install
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/caseflow serve --host 127.0.0.1 --port $(PORT) --workers 2
 
+# Lint and the import contracts (the layers of docs/architecture.md) first, then the suite.
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	CASEFLOW_ENV=testing $(BIN)/pytest $(PYTEST_ARGS)
 
 # Long-form API fuzzing against a live `caseflow serve`: SQLite by default, PostgreSQL when

@@ -1,6 +1,6 @@
 """CPU per request, in process: caseflow's get case and search against the bare read.
 
-    python -m bench.cpu_per_request --db sqlite --size 10000 [--rounds 15 --block 300]
+    python -m bench.cpu_per_request --db sqlite --size 10000 [--name DB] [--rounds 15 --block 300]
     python -m bench.cpu_per_request ... --profile search_document   # cProfile of one route
 
 Uses the database and sampled ids an earlier ``bench.http_foundation`` run generated for the
@@ -29,17 +29,17 @@ from bench.loadgen import Scenario
 ROUTES = ("get_case", "search_document", "search_family")
 
 
-def requests(kind: str, size: int) -> dict:
+def requests(kind: str, size: int, name: str | None = None) -> dict:
     """One callable per route, each making the load generator's request for that scenario
     (the same paths and search formats as the HTTP benchmark) and checking its answer."""
-    url = common.database_url(kind, f"caseflow_bench_{size}")
+    url = common.database_url(kind, name or f"caseflow_bench_{size}")
     os.environ.update({k: v for k, v in common.server_env(url).items() if k.startswith("CASEFLOW_")})
     from bench import bare_app
     from caseflow import create_app
 
     caseflow = create_app().test_client()
     token = caseflow.post("/api/v1/auth/tokens", json={"username": USER, "password": PASSWORD}).get_json()["token"]
-    ids = json.loads(ids_path(kind, size).read_text())
+    ids = json.loads(ids_path(kind, size, name).read_text())
     clients = {"bare_read": bare_app.app.test_client(), **{name: caseflow for name in ROUTES}}
 
     def call(name: str):
@@ -86,11 +86,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--name", help="the database bench.http_foundation generated under this name "
+                                        "(default caseflow_bench_<size>)")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--block", type=int, default=300, help="requests per route per round")
     parser.add_argument("--profile", choices=("bare_read", *ROUTES), help="print a cProfile of one route instead")
     args = parser.parse_args()
-    calls = requests(args.db, args.size)
+    calls = requests(args.db, args.size, args.name)
     if args.profile:
         profile = cProfile.Profile()
         profile.runcall(lambda: [calls[args.profile]() for _ in range(args.block * 5)])

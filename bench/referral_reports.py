@@ -195,8 +195,9 @@ def prepare(kind: str, size: int, max_age_hours: float = 6.0, regenerate: bool =
         counts = {name: db.session.scalar(text(f"SELECT count(*) FROM {name}"))
                   for name in ("cases", "referrals", "referral_clocks", "referral_events")}
         centre_id = centres[0].id
-        from caseflow.referrals.models import Referral
         from sqlalchemy import func, select
+
+        from caseflow.referrals.models import Referral
 
         centre_shape = {
             "referrals": db.session.scalar(select(func.count()).where(Referral.from_organization_id == centre_id)),

@@ -21,11 +21,11 @@ def create_app(config: dict | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     import caseflow.models  # noqa: F401  (every table known to Alembic and the ORM)
-
     from caseflow import web
 
     web.register_extensions(app)
     web.register_blueprints(app)
+    web.register_features(app)
     web.register_request_hooks(app)
     web.register_error_handlers(app)
 

@@ -9,6 +9,8 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from caseflow.core.commands import act_as_system as _system
+from caseflow.core.commands import fail as _fail
 from caseflow.extensions import db
 
 
@@ -28,9 +30,6 @@ def main():
     """caseflow: case management for services to survivors of gender-based violence."""
 
 
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
 
 
 # -- init ---------------------------------------------------------------------------
@@ -139,10 +138,6 @@ def _or_fail(action):
         _fail(f"{exc.data['message']}" + (f" {detail}" if detail else ""))
 
 
-def _system(name: str) -> None:
-    from caseflow.audit.services import system_actor
-
-    system_actor(name)
 
 
 @users_group.command("reset-mfa")
@@ -304,26 +299,20 @@ def scheduler_tick(now_text):
     """One scheduling pass; prints a JSON object of counts on its last line."""
     import contextlib
     import json
-    from datetime import datetime
 
     from caseflow.core.clock import frozen_time
+    from caseflow.core.commands import parse_now
     from caseflow.scheduling.runner import run_pass
 
-    now = None
-    if now_text:
-        try:
-            now = datetime.fromisoformat(now_text)
-        except ValueError:
-            _fail("--now must be an ISO 8601 time, e.g. 2026-03-01T09:00:00-05:00")
-        if now.tzinfo is None:
-            _fail("--now needs a UTC offset, e.g. 2026-03-01T09:00:00-05:00")
+    now = parse_now(now_text)
     with frozen_time(now) if now else contextlib.nullcontext():
         counts = run_pass(now)
     click.echo(json.dumps(counts, sort_keys=True))
 
 
 
-from caseflow.keys.cli import add_crypto_commands, backup_group, retention_group  # noqa: E402
+from caseflow.keys.cli import add_crypto_commands, backup_group  # noqa: E402
+from caseflow.rights.cli import retention_group  # noqa: E402
 
 add_crypto_commands(crypto_group)
 

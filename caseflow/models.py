@@ -1,4 +1,5 @@
 """Imports every model so the metadata (Alembic, tests) knows all tables."""
+# ruff: noqa: I001  (in layer order: the mappers keep it, and key operations and exports walk them)
 
 from caseflow.audit.models import AuditEntry  # noqa: F401
 from caseflow.auth.models import AuthToken  # noqa: F401

@@ -106,28 +106,28 @@ def _owner_only(database_path: str | None) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from caseflow.approvals.routes import blp as approvals_blp
     from caseflow.audit.routes import blp as audit_blp
     from caseflow.auth.routes import blp as auth_blp
     from caseflow.cases.routes import blp as cases_blp
-    from caseflow.directory.routes import blp as directory_blp
-    from caseflow.rights.routes import blp as rights_blp
-    from caseflow.scheduling.routes import blp as notifications_blp
-    from caseflow.survivors.routes import blp as survivors_blp
-    from caseflow.visits.routes import blp as visits_blp
-    from caseflow.incidents.routes import blp as incidents_blp
-    from caseflow.consents.routes import blp as consents_blp
-    from caseflow.risk.routes import blp as risk_blp
-    from caseflow.sessions.routes import blp as sessions_blp
-    from caseflow.plans.routes import blp as plans_blp
-    from caseflow.approvals.routes import blp as approvals_blp
     from caseflow.closures.routes import blp as closures_blp
-    # The timeline first: its casework sources register before those of later modules.
-    from caseflow.timeline.routes import blp as timeline_blp
-    from caseflow.referrals.routes import blp as referrals_blp
-    from caseflow.referrals.review import blp as review_blp
+    from caseflow.consents.routes import blp as consents_blp
     from caseflow.custody.routes import blp as custody_blp
+    from caseflow.directory.routes import blp as directory_blp
+    from caseflow.incidents.routes import blp as incidents_blp
+    from caseflow.plans.routes import blp as plans_blp
+    from caseflow.referrals.review import blp as review_blp
+    from caseflow.referrals.routes import blp as referrals_blp
+    from caseflow.rights.routes import blp as rights_blp
+    from caseflow.risk.routes import blp as risk_blp
+    from caseflow.scheduling.routes import blp as notifications_blp
+    from caseflow.sessions.routes import blp as sessions_blp
+    from caseflow.survivors.routes import blp as survivors_blp
+
+    from caseflow.timeline.routes import blp as timeline_blp
     from caseflow.statistics.routes import blp as statistics_blp
     from caseflow.training.routes import blp as training_blp
+    from caseflow.visits.routes import blp as visits_blp
 
     casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, approvals_blp, closures_blp)
     referrals = (timeline_blp, referrals_blp, review_blp)
@@ -161,6 +161,25 @@ def _load_user_from_request(req):
 
 
 CSRF_MESSAGE = lazy_gettext("Missing or invalid CSRF token: send the X-CSRF-Token header from login.")
+
+
+def register_features(app: Flask) -> None:
+    """Each feature's setup: signal receivers, scans, notification topics, timeline sources,
+    step rules and case filters. Called by ``create_app``, so the web app and the scheduler
+    (which runs inside an app made by ``create_app``) register the same things; nothing is
+    registered as a side effect of importing a module."""
+    import caseflow.approvals
+    import caseflow.custody
+    import caseflow.referrals
+    import caseflow.risk
+    import caseflow.timeline
+    import caseflow.visits
+
+    # The timeline keeps registration order at equal times: visits, casework, referrals, custody.
+    features = (caseflow.visits, caseflow.timeline, caseflow.referrals, caseflow.custody, caseflow.risk,
+                caseflow.approvals)
+    for feature in features:
+        feature.init_app(app)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
+
+from sqlalchemy import event
 
 from caseflow.auth.services import issue_token
 from caseflow.extensions import db
@@ -22,3 +25,21 @@ def assert_error(response, status: int, *fields: str) -> dict:
     for name in fields:
         assert name in body.get("errors", {}), body
     return body
+
+
+@contextmanager
+def captured_sql(shape=lambda statement, parameters: statement):
+    """The statements the engine sends while the block runs, as ``shape(statement,
+    parameters)`` gives them (None: left out). The one way tests count or inspect SQL."""
+    seen = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _executemany):
+        value = shape(statement, parameters)
+        if value is not None:
+            seen.append(value)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)

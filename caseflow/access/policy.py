@@ -24,6 +24,7 @@ from flask import current_app
 from flask_login import current_user
 from sqlalchemy import and_, bindparam, or_, select
 
+from caseflow.core.db import mapped
 from caseflow.core.errors import Forbidden, NotFound
 from caseflow.extensions import db
 
@@ -122,7 +123,7 @@ def _case_centre(user):
 
 
 def scope_cases(user=None):
-    from caseflow.cases.models import Case
+    Case = mapped("Case")
 
     centre = _case_centre(user or current_user)
     statement = select(Case)
@@ -133,7 +134,7 @@ def scope_cases(user=None):
 
 def scope_survivors(user=None):
     """Survivors registered by the person's centre or with a case there."""
-    from caseflow.survivors.models import Survivor
+    Survivor = mapped("Survivor")
 
     reach = survivor_reach(user)
     statement = select(Survivor)
@@ -154,8 +155,8 @@ def survivors_within_reach():
     """:func:`scope_survivors`'s rule as a WHERE clause whose ``centre`` comes from
     :func:`survivor_reach`: built once, for statements built once (a search by document
     runs one on every request, and building it cost as much as running it)."""
-    from caseflow.cases.models import Case
-    from caseflow.survivors.models import Survivor
+    Case = mapped("Case")
+    Survivor = mapped("Survivor")
 
     with_case_here = select(Case.survivor_id).where(Case.organization_id == bindparam("centre"))
     return or_(Survivor.organization_id == bindparam("centre"), Survivor.id.in_(with_case_here))
@@ -163,7 +164,7 @@ def survivors_within_reach():
 
 def scope_case_records(model, user=None):
     """Records hanging off a case (incidents, sessions, approvals...) within reach."""
-    from caseflow.cases.models import Case
+    Case = mapped("Case")
 
     cases_in_reach = scope_cases(user).with_only_columns(Case.id)
     return select(model).where(model.case_id.in_(cases_in_reach))
@@ -172,7 +173,7 @@ def scope_case_records(model, user=None):
 def scope_referrals(user=None):
     """Referrals a person may read: those sent by her centre, or (liaisons) those sent to
     her organization. Nobody else sees a referral's content."""
-    from caseflow.referrals.models import Referral
+    Referral = mapped("Referral")
 
     user = user or current_user
     statement = select(Referral)
@@ -219,7 +220,7 @@ def may_break_down_by_place(user=None) -> bool:
 def scope_users(user=None):
     """Administrators see every account; others the accounts of their own organization
     (listing them takes ``account.list``: administrators and supervisors)."""
-    from caseflow.directory.models import User
+    User = mapped("User")
 
     user = user or current_user
     statement = select(User)
@@ -230,21 +231,21 @@ def scope_users(user=None):
 
 def scope_notifications(user=None):
     """A person's notifications are hers alone, whatever her role."""
-    from caseflow.scheduling.models import OutboxMessage
+    OutboxMessage = mapped("OutboxMessage")
 
     user = user or current_user
     return select(OutboxMessage).where(OutboxMessage.recipient_id == user.id)
 
 
 def user_or_404(user_id: uuid.UUID, permission: str = "directory.read", user=None):
-    from caseflow.directory.models import User
+    User = mapped("User")
 
     require(permission, user)
     return _one(scope_users(user), User, user_id)
 
 
 def notification_or_404(message_id: uuid.UUID, user=None):
-    from caseflow.scheduling.models import OutboxMessage
+    OutboxMessage = mapped("OutboxMessage")
 
     require("notification.read", user)
     return _one(scope_notifications(user), OutboxMessage, message_id)
@@ -285,7 +286,7 @@ def case_within_reach():
     ``case_id`` come from :func:`case_lookup`. Built once: most requests look a case up, and
     building the clause cost as much as running it (a built statement keeps its compiled
     form's cache key)."""
-    from caseflow.cases.models import Case
+    Case = mapped("Case")
 
     return and_(Case.organization_id == bindparam("centre"), Case.id == bindparam("case_id"))
 
@@ -301,20 +302,20 @@ def case_or_404(case_id: uuid.UUID, permission: str = "case.read", user=None):
 
 @cache
 def _case_within_reach():
-    from caseflow.cases.models import Case
+    Case = mapped("Case")
 
     return select(Case).where(case_within_reach())
 
 
 def survivor_or_404(survivor_id: uuid.UUID, permission: str = "survivor.read", user=None):
-    from caseflow.survivors.models import Survivor
+    Survivor = mapped("Survivor")
 
     _require_record(permission, user)
     return _one(scope_survivors(user), Survivor, survivor_id)
 
 
 def referral_or_404(referral_id: uuid.UUID, permission: str = "referral.read", user=None):
-    from caseflow.referrals.models import Referral
+    Referral = mapped("Referral")
 
     require(permission, user)
     return _one(scope_referrals(user), Referral, referral_id)
@@ -447,26 +448,26 @@ def _centre_or_assignee(model, user=None):
 
 
 def scope_visit_plans(user=None):
-    from caseflow.visits.models import VisitPlan
+    VisitPlan = mapped("VisitPlan")
 
     return _centre_or_assignee(VisitPlan, user)
 
 
 def scope_visits(user=None):
-    from caseflow.visits.models import Visit
+    Visit = mapped("Visit")
 
     return _centre_or_assignee(Visit, user)
 
 
 def visit_or_404(visit_id: uuid.UUID, permission: str = "visit.read", user=None):
-    from caseflow.visits.models import Visit
+    Visit = mapped("Visit")
 
     _require_record(permission, user)
     return _one(scope_visits(user), Visit, visit_id)
 
 
 def visit_plan_or_404(plan_id: uuid.UUID, permission: str = "visit.read", user=None):
-    from caseflow.visits.models import VisitPlan
+    VisitPlan = mapped("VisitPlan")
 
     _require_record(permission, user)
     return _one(scope_visit_plans(user), VisitPlan, plan_id)
@@ -475,7 +476,7 @@ def visit_plan_or_404(plan_id: uuid.UUID, permission: str = "visit.read", user=N
 def may_read_visit_card(visit, user=None) -> bool:
     """What a visit needs (alias, safe contact, address, phone, safety flags): centre staff
     of the case's centre, or the person visiting her under an active plan."""
-    from caseflow.visits.models import VisitPlan
+    VisitPlan = mapped("VisitPlan")
 
     user = user or current_user
     if user.role in CENTRE_CASE_ROLES:
@@ -521,14 +522,14 @@ def may_carry_visit_kind(user, kind: str) -> bool:
 
 def visiting_staff(organization_id):
     """Mentors and community psychologists of a centre (workload, assignment)."""
-    from caseflow.directory.models import User
+    User = mapped("User")
 
     return select(User).where(User.organization_id == organization_id, User.role.in_(VISITING_ROLES))
 
 
 def receiving_staff(organization_id):
     """Who acts on referrals sent to an organization (and hears that a deadline nears)."""
-    from caseflow.directory.models import User
+    User = mapped("User")
 
     return select(User).where(User.organization_id == organization_id, User.role.in_(RECEIVING_ROLES),
                               User.active.is_(True)).order_by(User.id)
@@ -536,7 +537,7 @@ def receiving_staff(organization_id):
 
 def escalation_recipients(organization_id):
     """Who hears about a centre's missed visits, safety concerns and breached deadlines."""
-    from caseflow.directory.models import User
+    User = mapped("User")
 
     return select(User).where(User.organization_id == organization_id, User.role.in_(ESCALATION_ROLES),
                               User.active.is_(True)).order_by(User.id)
@@ -570,13 +571,15 @@ IDENTITY_MINIMUM = ("alias",)
 IDENTITY_FOR_CENTRE = ("alias",)
 
 
-def referral_identity_fields(referral, user=None) -> tuple[str, ...]:
-    """Which of her identity fields this person sees on this referral."""
+def referral_identity_fields(referral, consent_in_effect: bool, user=None) -> tuple[str, ...]:
+    """Which of her identity fields this person sees on this referral.
+
+    ``consent_in_effect`` is the consents' decision for the receiving organization, given as
+    data: the policy decides what that decision allows, the consents decide whether it holds.
+    """
     user = user or current_user
     if user.role in CENTRE_CASE_ROLES and user.organization_id == referral.from_organization_id:
         return IDENTITY_FOR_CENTRE
     if user.role in RECEIVING_ROLES and user.organization_id == referral.to_organization_id:
-        from caseflow.consents.services import may_share
-
-        return IDENTITY_WITH_CONSENT if may_share(referral.case, referral.to_organization) else IDENTITY_MINIMUM
+        return IDENTITY_WITH_CONSENT if consent_in_effect else IDENTITY_MINIMUM
     return ()

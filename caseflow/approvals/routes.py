@@ -4,7 +4,11 @@ from caseflow.access.policy import case_or_404, case_record_or_404, require
 from caseflow.approvals import services
 from caseflow.approvals.models import Approval
 from caseflow.approvals.schemas import (
-    ApprovalDetailSchema, ApprovalQuery, ApprovalRequestSchema, ApprovalSchema, DecisionSchema,
+    ApprovalDetailSchema,
+    ApprovalQuery,
+    ApprovalRequestSchema,
+    ApprovalSchema,
+    DecisionSchema,
 )
 from caseflow.core.pagination import page_schema, paginate
 

@@ -23,6 +23,16 @@ def has_approved(case: Case, kind: str) -> bool:
     ).limit(1)) is not None
 
 
+def has_approved_plan(case: Case) -> bool:
+    return has_approved(case, "action_plan")
+
+
+def awaiting_approval_filter(statement, awaiting: bool):
+    """Cases with (or, given False, without) a pending approval."""
+    pending = select(Approval.case_id).where(Approval.status == "pending")
+    return statement.where(Case.id.in_(pending) if awaiting else Case.id.not_in(pending))
+
+
 def usable_closure_approval(case: Case) -> Approval | None:
     """An approved closure request no closing has used yet."""
     return db.session.scalars(select(Approval).where(

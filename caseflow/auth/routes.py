@@ -7,8 +7,16 @@ from flask_smorest import Blueprint
 
 from caseflow.auth import accounts, services
 from caseflow.auth.schemas import (
-    ActivationSchema, CodeSchema, CredentialsSchema, EnrolmentSchema, IdentitySchema, MeSchema,
-    PasswordChangeSchema, RecoveryCodesSchema, SignedInSessionListSchema, TokenSchema,
+    ActivationSchema,
+    CodeSchema,
+    CredentialsSchema,
+    EnrolmentSchema,
+    IdentitySchema,
+    MeSchema,
+    PasswordChangeSchema,
+    RecoveryCodesSchema,
+    SignedInSessionListSchema,
+    TokenSchema,
 )
 from caseflow.core.auth_required import public
 from caseflow.core.errors import BadRequest, NotFound

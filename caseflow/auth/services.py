@@ -244,13 +244,15 @@ def csrf_valid(sent: str | None) -> bool:
     return bool(expected and sent and hmac.compare_digest(expected, sent))
 
 
-def revoke_all_tokens(user: User, keep: uuid.UUID | None = None) -> int:
+def revoke_all_tokens(user: User, keep: uuid.UUID | None = None, kind: str | None = None) -> int:
     """Deactivation, a reset or a password change ends every session and token of the
-    account (but ``keep``, the one she changed her password with). Returns how many."""
+    account (but ``keep``, the one she changed her password with); given a ``kind`` (e.g.
+    ``feed``), only the tokens of that kind. Returns how many."""
     ended = 0
-    for token in db.session.scalars(
-        select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
-    ):
+    statement = select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+    if kind is not None:
+        statement = statement.where(AuthToken.kind == kind)
+    for token in db.session.scalars(statement):
         if token.id != keep:
             revoke(token)
             ended += 1

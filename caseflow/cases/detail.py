@@ -22,13 +22,14 @@ from caseflow.directory.models import User
 from caseflow.extensions import db
 from caseflow.survivors.models import Survivor
 
-#: The case's own columns, in the order :func:`_item` unpacks them.
+#: The case's own columns; :func:`_item` reads them by name.
 CASE_COLUMNS = (
     Case.id, Case.code, Case.status, Case.step, Case.priority, Case.intake_channel, Case.organization_id,
     Case.survivor_id, Case.opened_at, Case.closed_at, Case.closure_reason, Case.risk_level,
     Case.last_contact_at, Case.created_at, Case.updated_at,
 )
-ASSIGNEE_COLUMNS = (User.id, User.username, User.full_name, User.role, User.discipline)
+#: Labelled so that they do not shadow the case's own ``id``.
+ASSIGNEE_COLUMNS = (User.id.label("assignee_id"), User.username, User.full_name, User.role, User.discipline)
 
 
 @cache
@@ -57,17 +58,18 @@ def case_detail(case_id: uuid.UUID) -> dict:
 
 
 def _item(rows) -> dict:
-    (id_, code, status, step, priority, intake_channel, organization_id, survivor_id, opened_at, closed_at,
-     closure_reason, risk_level, last_contact_at, created_at, updated_at, erased_at, *_) = rows[0]
+    case = rows[0]
     return {
-        "id": str(id_), "code": code, "status": status, "step": step, "priority": priority,
-        "intake_channel": intake_channel, "organization_id": str(organization_id),
-        "survivor_id": str(survivor_id), "opened_at": iso(opened_at), "closed_at": iso(closed_at),
-        "closure_reason": closure_reason, "risk_level": risk_level, "last_contact_at": iso(last_contact_at),
+        "id": str(case.id), "code": case.code, "status": case.status, "step": case.step,
+        "priority": case.priority, "intake_channel": case.intake_channel,
+        "organization_id": str(case.organization_id), "survivor_id": str(case.survivor_id),
+        "opened_at": iso(case.opened_at), "closed_at": iso(case.closed_at), "closure_reason": case.closure_reason,
+        "risk_level": case.risk_level, "last_contact_at": iso(case.last_contact_at),
         "assigned_to": [
-            {"id": str(user_id), "username": username, "full_name": full_name, "role": role, "discipline": discipline}
-            for (*_case, user_id, username, full_name, role, discipline) in rows if user_id is not None
+            {"id": str(row.assignee_id), "username": row.username, "full_name": row.full_name, "role": row.role,
+             "discipline": row.discipline}
+            for row in rows if row.assignee_id is not None
         ],
-        "created_at": iso(created_at), "updated_at": iso(updated_at),
-        "survivor": {"id": str(survivor_id), "erased": erased_at is not None},
+        "created_at": iso(case.created_at), "updated_at": iso(case.updated_at),
+        "survivor": {"id": str(case.survivor_id), "erased": case.erased_at is not None},
     }

@@ -4,7 +4,12 @@ from flask_smorest import Blueprint
 from caseflow.access.policy import case_or_404, require
 from caseflow.cases import detail, services
 from caseflow.cases.schemas import (
-    AssignSchema, CaseCreateSchema, CaseDetailSchema, CasePatchSchema, CaseQuery, CaseSchema,
+    AssignSchema,
+    CaseCreateSchema,
+    CaseDetailSchema,
+    CasePatchSchema,
+    CaseQuery,
+    CaseSchema,
 )
 from caseflow.core.pagination import page_schema, paginate
 

@@ -11,7 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from caseflow.access.policy import scope_cases, survivor_or_404
 from caseflow.audit.services import record_model_write
+from caseflow.cases import signals
 from caseflow.cases.models import Case, CaseAssignment, CaseCodeCounter, CaseEvent
+from caseflow.cases.recording import no_contact_days
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Conflict, field_error
 from caseflow.directory.models import Organization, User
@@ -86,17 +88,15 @@ def update_case(case: Case, changes: dict) -> Case:
 
 
 def follow_up_case_change(case: Case, changed) -> None:
-    """Visits follow the case: a new risk level re-plans them, closing cancels them.
+    """Announce what changed: a new risk level, a closed case (visits subscribe).
 
     Whatever changes ``risk_level`` or closes a case (risk assessments, closure) calls this
     with the names of the fields it changed.
     """
-    from caseflow.visits import services as visits
-
     if "risk_level" in changed:
-        visits.on_risk_level_changed(case)
+        signals.risk_level_changed.send(case)
     if "status" in changed and case.status == "closed":
-        visits.on_case_closed(case)
+        signals.case_closed.send(case)
 
 
 def _assign(case: Case, user: User) -> CaseAssignment:
@@ -139,6 +139,15 @@ def filtered(args: dict):
     return _casework_filters(statement, args)
 
 
+#: Filters on records other features hold: ``name -> fn(statement, value)``, registered by
+#: those features in their ``init_app`` (approvals: awaiting_approval; referrals: overdue).
+CASE_FILTERS: dict = {}
+
+
+def register_case_filter(name: str, fn) -> None:
+    CASE_FILTERS[name] = fn
+
+
 def _casework_filters(statement, args: dict):
     """The filters caseworkers use daily: awaiting approval, an overdue referral, no
     contact for too long."""
@@ -146,19 +155,12 @@ def _casework_filters(statement, args: dict):
 
     from sqlalchemy import func
 
-    from caseflow.approvals.models import Approval
-
-    if "awaiting_approval" in args:
-        pending = select(Approval.case_id).where(Approval.status == "pending")
-        statement = statement.where(Case.id.in_(pending) if args["awaiting_approval"] else Case.id.not_in(pending))
-    if "overdue" in args:
-        from caseflow.referrals.models import Referral
-
-        overdue = select(Referral.case_id).where(Referral.next_due_at < utcnow())
-        statement = statement.where(Case.id.in_(overdue) if args["overdue"] else Case.id.not_in(overdue))
+    for name, apply in CASE_FILTERS.items():
+        if name in args:
+            statement = apply(statement, args[name])
     days = args.get("no_contact_days")
     if days is None and args.get("no_contact"):
-        days = 30  # the closure checklist's rule
+        days = no_contact_days()  # the closure checklist's rule
     if days is not None:
         cutoff = utcnow() - timedelta(days=days)
         statement = statement.where(

@@ -13,34 +13,23 @@ from __future__ import annotations
 from flask_babel import lazy_gettext
 
 from caseflow.audit.services import record_model_write
+from caseflow.cases import signals
 from caseflow.cases.models import STEPS, Case
 from caseflow.core.errors import Conflict
 
 STEP_ORDER = {step: index for index, step in enumerate(STEPS)}
 
 
-def _has_risk_assessment(case: Case) -> bool:
-    from caseflow.risk.models import RiskAssessment
-    from caseflow.extensions import db
-    from sqlalchemy import select
-
-    return db.session.scalar(select(RiskAssessment.id).where(RiskAssessment.case_id == case.id).limit(1)) is not None
+#: What must be true before a case enters a step: ``step -> (check(case), message)``. The
+#: features that hold the records register their rules in their ``init_app`` (risk: an
+#: assessment before the action plan; approvals: the supervisor's approval of the plan).
+ENTRY_RULES: dict = {}
 
 
-def _has_approved_plan(case: Case) -> bool:
-    from caseflow.approvals.services import has_approved
-
-    return has_approved(case, "action_plan")
-
-
-#: What must be true before a case enters a step (guideline step in brackets).
-ENTRY_RULES = {
-    # 3. The plan answers the assessment: safety and risk come first.
-    "action_plan": (_has_risk_assessment, lazy_gettext("Record a risk assessment before the action plan.")),
-    # 3.→4. The supervisor approves the plan before it is carried out.
-    "implementation": (_has_approved_plan, lazy_gettext("The action plan needs a supervisor's approval first.")),
-    "follow_up": (_has_approved_plan, lazy_gettext("The action plan needs a supervisor's approval first.")),
-}
+def register_entry_rule(step: str, check, message) -> None:
+    """``check(case) -> bool`` must hold before the case enters ``step``; ``message`` (lazy)
+    answers the 409 otherwise."""
+    ENTRY_RULES[step] = (check, message)
 
 
 def ensure_open(case: Case) -> None:
@@ -100,3 +89,4 @@ def reopen(case: Case, reason: str) -> None:
     case.closure_reason = None
     add_event(case, "status_changed", {"from": "closed", "to": "open", "reason": reason,
                                        "step_to": "assessment"})
+    signals.case_reopened.send(case)

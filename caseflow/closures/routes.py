@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 from caseflow.access.policy import case_or_404, require
 from caseflow.cases.schemas import CaseDetailSchema
 from caseflow.closures import services
-from caseflow.closures.schemas import ClosureSchema, CloseSchema, ReopenSchema
+from caseflow.closures.schemas import CloseSchema, ClosureSchema, ReopenSchema
 from caseflow.core.pagination import PageArgs, page_schema, paginate
 
 blp = Blueprint("closures", __name__, url_prefix="/api/v1", description="Closing and reopening cases")

@@ -15,9 +15,10 @@ from sqlalchemy import select, update
 from caseflow.access.policy import scope_case_records
 from caseflow.approvals.services import usable_closure_approval
 from caseflow.audit.services import record_model_write
-from caseflow.cases.services import follow_up_case_change
 from caseflow.cases import steps
 from caseflow.cases.models import Case
+from caseflow.cases.recording import no_contact_days
+from caseflow.cases.services import follow_up_case_change
 from caseflow.closures.models import CaseClosure
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Conflict, Unprocessable
@@ -25,7 +26,6 @@ from caseflow.extensions import db
 from caseflow.referrals.models import OPEN_STATUSES, Referral, ReferralClock
 
 #: No contact for over this many days makes a case a closure candidate (closure checklist).
-NO_CONTACT_DAYS = 30
 #: Reasons for which she cannot be told she may return: she cannot be reached.
 UNREACHABLE_REASONS = frozenset({"no_contact", "left_area"})
 
@@ -40,7 +40,7 @@ def _checklist_errors(case: Case, data: dict) -> dict:
     reason = data["reason"]
     if reason == "needs_met" and not data["needs_met"]:
         errors["needs_met"] = [lazy_gettext("The reason is that her needs are met: confirm needs_met.")]
-    if reason == "no_contact" and days_without_contact(case) <= NO_CONTACT_DAYS:
+    if reason == "no_contact" and days_without_contact(case) <= no_contact_days():
         errors["reason"] = [lazy_gettext("There was contact with her in the last 30 days.")]
     if not data["safety_plan_reviewed"]:
         errors["safety_plan_reviewed"] = [lazy_gettext("Review the safety plan before closing.")]

@@ -4,7 +4,11 @@ from caseflow.access.policy import case_or_404, case_record_or_404, require
 from caseflow.consents import services
 from caseflow.consents.models import Consent
 from caseflow.consents.schemas import (
-    ConsentCreateSchema, ConsentDecisionSchema, ConsentDetailSchema, ConsentSchema, CoverageQuery,
+    ConsentCreateSchema,
+    ConsentDecisionSchema,
+    ConsentDetailSchema,
+    ConsentSchema,
+    CoverageQuery,
     WithdrawSchema,
 )
 from caseflow.core.pagination import PageArgs, page_schema, paginate

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 _frozen: datetime | None = None
 
@@ -27,3 +30,25 @@ class frozen_time:
     def __exit__(self, *exc):
         global _frozen
         _frozen = self._previous
+
+
+def age_on(birth_date: date | None, on: date) -> int | None:
+    """Her age in whole years on ``on`` (None when the birth date is unknown or later)."""
+    if birth_date is None or birth_date > on:
+        return None
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def local_zone_name() -> str:
+    """The deployment's time zone (``CASEFLOW_TIMEZONE``), for display and local dates: the
+    one place it is read."""
+    return current_app.config.get("CASEFLOW_TIMEZONE", "America/Lima")
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(local_zone_name())
+
+
+def local_date(moment: datetime, zone: str | None = None) -> date:
+    """The calendar day ``moment`` falls on in ``zone`` (the deployment's by default)."""
+    return moment.astimezone(ZoneInfo(zone) if zone else local_zone()).date()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
+from functools import cache
 
 from sqlalchemy import DateTime, TypeDecorator, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,3 +54,20 @@ class Timestamps:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+@cache
+def mapped(name: str):
+    """The mapped class called ``name``, found in the models' registry.
+
+    The kernel (the access policy, authentication) governs records that the features define.
+    It names them the way ``relationship("Case")`` does, by their class name resolved once
+    every model is loaded, so that the import arrows point from the features to the kernel
+    and never back.
+    """
+    from caseflow.extensions import db
+
+    for mapper in db.Model.registry.mappers:
+        if mapper.class_.__name__ == name:
+            return mapper.class_
+    raise LookupError(f"no mapped class named {name!r}")

@@ -1,13 +1,21 @@
-from flask_smorest import Blueprint
 from flask_login import current_user
+from flask_smorest import Blueprint
 
 from caseflow.access.policy import case_or_404, case_record_or_404, require, survivor_or_404
 from caseflow.core.pagination import PageArgs, page_schema, paginate
-from caseflow.custody import services, timeline  # noqa: F401  (timeline: registers its source)
+from caseflow.custody import services
 from caseflow.custody.models import CustodyDisclosure, CustodyScreening, SupplyDelivery, VisitRestriction
 from caseflow.custody.schemas import (
-    CustodyCreateSchema, CustodySchema, DisclosureCreateSchema, DisclosureSchema, RestrictionCreateSchema,
-    RestrictionSchema, ScreeningCreateSchema, ScreeningSchema, SupplyCreateSchema, SupplySchema,
+    CustodyCreateSchema,
+    CustodySchema,
+    DisclosureCreateSchema,
+    DisclosureSchema,
+    RestrictionCreateSchema,
+    RestrictionSchema,
+    ScreeningCreateSchema,
+    ScreeningSchema,
+    SupplyCreateSchema,
+    SupplySchema,
 )
 
 blp = Blueprint("custody", __name__, url_prefix="/api/v1", description="Survivors deprived of liberty")

@@ -3,10 +3,14 @@ from datetime import date
 import marshmallow as ma
 from flask_babel import lazy_gettext
 
-from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.consents.models import METHODS
+from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.custody.models import (
-    CUSTODY_STATUSES, LEGAL_RECOURSE, RESTRICTED_RELATIONSHIPS, SCREENING_AREAS, SUPPLY_KINDS,
+    CUSTODY_STATUSES,
+    LEGAL_RECOURSE,
+    RESTRICTED_RELATIONSHIPS,
+    SCREENING_AREAS,
+    SUPPLY_KINDS,
 )
 from caseflow.visits.models import PLAN_KINDS
 

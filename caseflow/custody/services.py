@@ -18,12 +18,16 @@ from caseflow.cases import steps
 from caseflow.cases.models import Case
 from caseflow.cases.recording import not_in_future
 from caseflow.cases.services import add_event
-from caseflow.consents.services import may_share
+from caseflow.consents.services import may_share, record_consent
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Conflict, Forbidden, Unprocessable, field_error
-from caseflow.consents.services import record_consent
 from caseflow.custody.models import (
-    SCREENING_AREAS, CustodyDisclosure, CustodyRecord, CustodyScreening, SupplyDelivery, VisitRestriction,
+    SCREENING_AREAS,
+    CustodyDisclosure,
+    CustodyRecord,
+    CustodyScreening,
+    SupplyDelivery,
+    VisitRestriction,
 )
 from caseflow.directory.models import Organization
 from caseflow.extensions import db

@@ -8,12 +8,11 @@ from datetime import datetime, time, timezone
 from sqlalchemy import select
 
 from caseflow.cases.models import Case
+from caseflow.cases.timeline import TimelineEntry, register_timeline_source
 from caseflow.custody.models import CustodyDisclosure, CustodyRecord, SupplyDelivery
 from caseflow.extensions import db
-from caseflow.timeline.registry import TimelineEntry, timeline_source
 
 
-@timeline_source("custody")
 def custody_entries(case: Case):
     records = db.session.scalars(select(CustodyRecord).where(
         CustodyRecord.survivor_id == case.survivor_id, CustodyRecord.organization_id == case.organization_id))
@@ -30,3 +29,8 @@ def custody_entries(case: Case):
         yield TimelineEntry(disclosure.disclosed_at, "custody_disclosure", "penitentiary", record_id=disclosure.id,
                             detail={"legal_recourse": disclosure.legal_recourse,
                                     "referral_id": disclosure.referral_id and str(disclosure.referral_id)})
+
+
+def register_sources() -> None:
+    """Called from the custody's ``init_app``."""
+    register_timeline_source("custody", custody_entries)

@@ -11,8 +11,14 @@ from caseflow.core.pagination import page_schema, paginate
 from caseflow.directory import services
 from caseflow.directory.models import Organization, User
 from caseflow.directory.schemas import (
-    ActivationTokenSchema, NewUserSchema, OrganizationPatchSchema, OrganizationQuery, OrganizationSchema,
-    UserPatchSchema, UserQuery, UserSchema,
+    ActivationTokenSchema,
+    NewUserSchema,
+    OrganizationPatchSchema,
+    OrganizationQuery,
+    OrganizationSchema,
+    UserPatchSchema,
+    UserQuery,
+    UserSchema,
 )
 from caseflow.extensions import db
 
@@ -52,10 +58,7 @@ def create_organization(data):
 @blp.response(200, OrganizationSchema)
 def get_organization(organization_id):
     require("directory.read")
-    organization = db.session.get(Organization, organization_id)
-    if organization is None:
-        raise NotFound()
-    return organization
+    return _organization_or_404(organization_id)
 
 
 @blp.patch("/organizations/<uuid:organization_id>")
@@ -63,10 +66,15 @@ def get_organization(organization_id):
 @blp.response(200, OrganizationSchema)
 def patch_organization(changes, organization_id):
     require("directory.write")
+    return services.update_organization(_organization_or_404(organization_id), changes)
+
+
+def _organization_or_404(organization_id) -> Organization:
+    """Organizations are public within the service directory: any reader finds any of them."""
     organization = db.session.get(Organization, organization_id)
     if organization is None:
         raise NotFound()
-    return services.update_organization(organization, changes)
+    return organization
 
 
 @blp.get("/users")

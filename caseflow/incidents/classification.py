@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from caseflow.core.clock import age_on  # noqa: F401  (part of the classifier: the age bands use it)
+
 #: The six GBVIMS questions, in precedence order, each with the type its "yes" gives.
 ACT_PRECEDENCE: tuple[tuple[str, str], ...] = (
     ("penetration", "rape"),

@@ -5,23 +5,12 @@ from __future__ import annotations
 import json
 import sys
 
-
 import click
 from flask.cli import with_appcontext
 
+from caseflow.core.commands import act_as_system as _system
+from caseflow.core.commands import fail as _fail
 from caseflow.extensions import db
-
-
-def _fail(message: str) -> None:
-    db.session.rollback()
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
-
-
-def _system(name: str) -> None:
-    from caseflow.audit.services import system_actor
-
-    system_actor(name)
 
 
 def _refusals():
@@ -206,42 +195,5 @@ def backup_restore(path, yes):
     except _refusals() as exc:
         _fail(str(exc))
     click.echo(f"restored from {path}; run `caseflow init` (migrations) and `caseflow crypto verify`")
-
-
-# -- retention --------------------------------------------------------------------------
-@click.group("retention")
-def retention_group():
-    """The retention policy."""
-
-
-@retention_group.command("run")
-@click.option("--dry-run", is_flag=True, help="list what would be erased; change nothing")
-@click.option("--now", "now", default=None, help="ISO 8601 instant to evaluate at (default: now)")
-@with_appcontext
-def retention_run(dry_run, now):
-    """Erase identifying data past the retention period (or list it with --dry-run)."""
-    from datetime import datetime
-
-    from caseflow.rights.retention import apply_retention
-
-    moment = None
-    if now:
-        try:
-            moment = datetime.fromisoformat(now)
-        except ValueError:
-            _fail("--now must be an ISO 8601 date and time with offset")
-        if moment.tzinfo is None:
-            _fail("--now must carry a UTC offset")
-    _system("retention run")
-    items = apply_retention(moment, dry_run=dry_run)
-    for item in items:
-        verb = "would erase" if dry_run else "erased"
-        click.echo(f"{verb} survivor {item['survivor_id']} ({item['cases']} closed case(s), "
-                   f"last closed {item['last_closed_at']}, rule {item['rule']})")
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
-    click.echo(json.dumps({"dry_run": dry_run, "erased" if not dry_run else "would_erase": len(items)}))
 
 

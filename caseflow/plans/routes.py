@@ -5,7 +5,10 @@ from caseflow.core.pagination import PageArgs, page_schema, paginate
 from caseflow.plans import services
 from caseflow.plans.models import PlanItem
 from caseflow.plans.schemas import (
-    PlanItemCreateSchema, PlanItemDetailSchema, PlanItemPatchSchema, PlanItemSchema,
+    PlanItemCreateSchema,
+    PlanItemDetailSchema,
+    PlanItemPatchSchema,
+    PlanItemSchema,
 )
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1", description="Case action plan")

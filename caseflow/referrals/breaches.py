@@ -191,15 +191,11 @@ def _rule_columns(rule, prefix: str = "rule_") -> list:
             for name in ("id", "code", "label", "anchor", "milestone", "hours", "source")]
 
 
-#: The clock columns :func:`with_clocks` appends to a referral's, in this order.
-CLOCK_COLUMNS = 6 + 7  # the clock's, then its rule's
-
-
 def with_clocks(referrals, *order):
     """``referrals`` (a subquery of :func:`listing_statement`'s columns, maybe more after
     them) with their clocks and the clocks' rules: one row per clock (one with null clock
     columns for a referral without any), ordered by ``order`` and then each referral's
-    clock order. The clock columns come last (:data:`CLOCK_COLUMNS` of them)."""
+    clock order. The clock columns are labelled ``clock_*``, its rule's ``clock_rule_*``."""
     clock, rule = ReferralClock.__table__, DeadlineRule.__table__.alias("clock_rule")
     return (
         select(referrals, clock.c.id.label("clock_id"), clock.c.milestone.label("clock_milestone"),

@@ -1,6 +1,5 @@
 from flask_smorest import Blueprint
 
-import caseflow.referrals.timeline  # noqa: F401  (registers the referrals' timeline source)
 from caseflow.access.policy import case_or_404, referral_or_404, require
 from caseflow.core.errors import NotFound
 from caseflow.core.pagination import PageArgs, page_schema, paginate
@@ -8,8 +7,14 @@ from caseflow.extensions import db
 from caseflow.referrals import rules, services
 from caseflow.referrals.models import DeadlineRule
 from caseflow.referrals.schemas import (
-    DeadlineRulePatchSchema, DeadlineRuleQuery, DeadlineRuleSchema, ReferralCreateSchema,
-    ReferralDetailSchema, ReferralQuery, ReferralSchema, TransitionSchema,
+    DeadlineRulePatchSchema,
+    DeadlineRuleQuery,
+    DeadlineRuleSchema,
+    ReferralCreateSchema,
+    ReferralDetailSchema,
+    ReferralQuery,
+    ReferralSchema,
+    TransitionSchema,
 )
 
 blp = Blueprint("referrals", __name__, url_prefix="/api/v1", description="Referrals and their deadlines")

@@ -1,4 +1,4 @@
-"""Referral deadlines in the scheduler pass (registered with the scan registry on import).
+"""Referral deadlines in the scheduler pass (registered by the referrals' ``init_app``).
 
 Two messages per running clock, each at most once (the outbox's unique key):
 
@@ -53,6 +53,9 @@ def referral_deadlines(now: datetime, batch_size: int):
         yield ScanBatch(messages=batch)
 
 
-register_scan("referral_deadline", referral_deadlines, order=50)
-register_topic("referral_due_soon", lazy_gettext("A referral for case %(case)s is due at %(at)s."))
-register_topic("referral_breached", lazy_gettext("A referral for case %(case)s missed its deadline at %(at)s."))
+def register_scans() -> None:
+    """Called from the referrals' ``init_app``, in the web app and the scheduler alike: the
+    topics' words are needed wherever a notice is read, not only where it is written."""
+    register_scan("referral_deadline", referral_deadlines, order=50)
+    register_topic("referral_due_soon", lazy_gettext("A referral for case %(case)s is due at %(at)s."))
+    register_topic("referral_breached", lazy_gettext("A referral for case %(case)s missed its deadline at %(at)s."))

@@ -1,6 +1,8 @@
 import marshmallow as ma
+from flask_login import current_user
 
 from caseflow.access.policy import readable_value, referral_identity_fields
+from caseflow.consents.services import may_share
 from caseflow.core.clock import utcnow
 from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.core.pagination import PageArgs
@@ -151,11 +153,9 @@ def referral_items(rows, now) -> list[dict]:
     schema per field, which dominated a page of the overdue view. A field added to
     ``ReferralSchema`` must be added here too.
 
-    Rows are unpacked in the order the statements select (columns between the referral's
-    and the clock's are ignored); a referral's rows are consecutive. An organization's or a
+    Columns are read by their labels (``from_*``, ``to_*``, ``rule_*``, ``clock_*``, the
+    clock's rule ``clock_rule_*``); a referral's rows are consecutive. An organization's or a
     rule's entry is built once per page and shared by the items that name it."""
-    from caseflow.referrals.breaches import CLOCK_COLUMNS
-
     organizations: dict = {}
     rules: dict = {}
 
@@ -165,46 +165,51 @@ def referral_items(rows, now) -> list[dict]:
             ref = organizations[id_] = {"id": str(id_), "code": code, "name": name, "sector": sector}
         return ref
 
-    def rule(id_, code, label, anchor, milestone, hours, source):
+    def rule(row, prefix):
+        id_ = getattr(row, prefix + "id")
         if id_ is None:
             return None
         ref = rules.get(id_)
         if ref is None:
-            ref = rules[id_] = {"id": str(id_), "code": code, "label": rule_texts.shown(label), "anchor": anchor,
-                                "milestone": milestone, "hours": hours, "source": rule_texts.shown(source)}
+            ref = rules[id_] = {"id": str(id_), **{name: getattr(row, prefix + name) for name in RULE_FIELDS}}
+            ref["label"], ref["source"] = rule_texts.shown(ref["label"]), rule_texts.shown(ref["source"])
         return ref
 
     items = []
     item = None
     for row in rows:
-        (id_, case_id, case_code, sector, service_type, priority, status, sent_at, sent_by_id, due_at, next_due_at,
-         accepted_at, completed_at, closed_at, consent_id, mandatory_report, mandatory_report_basis,
-         survivor_informed, *rest) = row
-        if item is None or item["id"] != str(id_):
+        if item is None or item["id"] != str(row.id):
+            next_due_at = row.next_due_at
             item = {
-                "id": str(id_), "case_id": str(case_id), "case_code": case_code,
-                "from_organization": organization(*rest[0:4]), "to_organization": organization(*rest[4:8]),
-                "sector": sector, "service_type": service_type, "priority": priority, "status": status,
-                "created_at": iso(sent_at), "sent_by_id": text_or_none(sent_by_id), "due_at": iso(due_at),
-                "deadline_rule": rule(*rest[8:15]), "next_due_at": iso(next_due_at),
+                "id": str(row.id), "case_id": str(row.case_id), "case_code": row.case_code,
+                "from_organization": organization(row.from_id, row.from_code, row.from_name, row.from_sector),
+                "to_organization": organization(row.to_id, row.to_code, row.to_name, row.to_sector),
+                "sector": row.sector, "service_type": row.service_type, "priority": row.priority,
+                "status": row.status, "created_at": iso(row.sent_at), "sent_by_id": text_or_none(row.sent_by_id),
+                "due_at": iso(row.due_at), "deadline_rule": rule(row, "rule_"), "next_due_at": iso(next_due_at),
                 "overdue": next_due_at is not None and next_due_at < now,
-                "accepted_at": iso(accepted_at), "completed_at": iso(completed_at), "closed_at": iso(closed_at),
-                "consent_id": text_or_none(consent_id),
-                "mandatory_report": {"legal_basis": mandatory_report_basis, "survivor_informed": survivor_informed}
-                if mandatory_report else None,
+                "accepted_at": iso(row.accepted_at), "completed_at": iso(row.completed_at),
+                "closed_at": iso(row.closed_at), "consent_id": text_or_none(row.consent_id),
+                "mandatory_report": {"legal_basis": row.mandatory_report_basis,
+                                     "survivor_informed": row.survivor_informed}
+                if row.mandatory_report else None,
                 "clocks": [],
             }
             items.append(item)
-        clock_id, milestone, starts_at, clock_due_at, met_at, stopped_at, *clock_rule = rest[-CLOCK_COLUMNS:]
-        if clock_id is None:
+        if row.clock_id is None:
             continue
-        state = deadlines.state(clock_due_at, met_at=met_at, stopped_at=stopped_at, now=now,
-                                withdrawn=status == "cancelled")
+        state = deadlines.state(row.clock_due_at, met_at=row.clock_met_at, stopped_at=row.clock_stopped_at, now=now,
+                                withdrawn=row.status == "cancelled")
         item["clocks"].append({
-            "id": str(clock_id), "rule": rule(*clock_rule), "milestone": milestone, "starts_at": iso(starts_at),
-            "due_at": clock_due_at.isoformat(), "met_at": iso(met_at), "stopped_at": iso(stopped_at),
+            "id": str(row.clock_id), "rule": rule(row, "clock_rule_"), "milestone": row.clock_milestone,
+            "starts_at": iso(row.clock_starts_at), "due_at": row.clock_due_at.isoformat(),
+            "met_at": iso(row.clock_met_at), "stopped_at": iso(row.clock_stopped_at),
             "state": state.state, "met": state.met})
     return items
+
+
+#: A deadline rule's fields as the list entries show them (after its id).
+RULE_FIELDS = ("code", "label", "anchor", "milestone", "hours", "source")
 
 
 class ReferralEventSchema(ma.Schema):
@@ -243,8 +248,11 @@ class ReferralDetailSchema(ReferralSchema):
         survivor = referral.case.survivor
         if survivor.erased:
             return {"erased": True}
+        # Only the receiving organization's reading depends on her consent to it.
+        receiving = getattr(current_user, "organization_id", None) == referral.to_organization_id
+        consent_in_effect = bool(receiving and may_share(referral.case, referral.to_organization))
         shown = {}
-        for name in referral_identity_fields(referral):
+        for name in referral_identity_fields(referral, consent_in_effect):
             value = getattr(survivor, name)
             shown[name] = value.isoformat() if hasattr(value, "isoformat") else value
         return shown

@@ -5,6 +5,7 @@ commits. Rules: shared domain notes ("Consent and sharing", "Referral states",
 from __future__ import annotations
 
 import uuid
+
 from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import select, update
@@ -22,8 +23,15 @@ from caseflow.extensions import db
 from caseflow.incidents.models import Incident
 from caseflow.referrals import deadlines
 from caseflow.referrals.models import (
-    FINAL_STATUSES, RECEIVING_SECTORS, SERVICE_SECTORS, STATUSES, DeadlineRule, Referral, ReferralClock,
-    ReferralEvent, serving_sector,
+    FINAL_STATUSES,
+    RECEIVING_SECTORS,
+    SERVICE_SECTORS,
+    STATUSES,
+    DeadlineRule,
+    Referral,
+    ReferralClock,
+    ReferralEvent,
+    serving_sector,
 )
 from caseflow.referrals.rules import rules_in_effect
 
@@ -247,3 +255,9 @@ def events_of(referral: Referral) -> list[ReferralEvent]:
 
 def event_order(event: ReferralEvent):
     return (event.at, STATUSES.index(event.to_status))
+
+
+def overdue_cases_filter(statement, overdue: bool):
+    """Cases with (or, given False, without) a referral whose clock has run out."""
+    late = select(Referral.case_id).where(Referral.next_due_at < utcnow())
+    return statement.where(Case.id.in_(late) if overdue else Case.id.not_in(late))

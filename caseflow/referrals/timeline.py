@@ -6,12 +6,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from caseflow.cases.models import Case
+from caseflow.cases.timeline import TimelineEntry, register_timeline_source
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
 from caseflow.referrals import deadlines
 from caseflow.referrals.models import Referral, ReferralEvent
 from caseflow.referrals.services import event_order
-from caseflow.timeline.registry import TimelineEntry, timeline_source
 
 #: Which clocks a transition answers (an acknowledgement clock is answered by a rejection too).
 ANSWERS = {"accepted": ("accepted",), "completed": ("completed",)}
@@ -31,7 +31,6 @@ def _answered(referral, event):
     return min(clocks, key=lambda c: c.due_at) if clocks else None
 
 
-@timeline_source("referrals")
 def referral_entries(case: Case):
     now = utcnow()
     referrals = db.session.scalars(select(Referral).where(Referral.case_id == case.id)).unique().all()
@@ -69,3 +68,8 @@ def referral_entries(case: Case):
                                 met=state.met, record_id=clock.id,
                                 detail={**base, "rule": clock.rule.code, "milestone": clock.milestone,
                                         "state": state.state})
+
+
+def register_sources() -> None:
+    """Called from the feature's ``init_app``; the order is the order at equal times."""
+    register_timeline_source("referrals", referral_entries)

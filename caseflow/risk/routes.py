@@ -6,7 +6,10 @@ from caseflow.core.pagination import PageArgs, page_schema, paginate
 from caseflow.risk import catalogue, services
 from caseflow.risk.models import RiskAssessment
 from caseflow.risk.schemas import (
-    InstrumentListSchema, InstrumentSchema, RiskAssessmentCreateSchema, RiskAssessmentDetailSchema,
+    InstrumentListSchema,
+    InstrumentSchema,
+    RiskAssessmentCreateSchema,
+    RiskAssessmentDetailSchema,
     RiskAssessmentSchema,
 )
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from caseflow.access.policy import scope_case_records
 from caseflow.audit.services import record_model_write
-from caseflow.cases.services import add_event, follow_up_case_change
 from caseflow.cases import steps
 from caseflow.cases.models import Case
+from caseflow.cases.services import add_event, follow_up_case_change
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Unprocessable, field_error
 from caseflow.extensions import db
@@ -62,3 +62,7 @@ def _latest_level(case: Case) -> str | None:
 def of_case(case: Case):
     return scope_case_records(RiskAssessment).where(RiskAssessment.case_id == case.id).order_by(
         RiskAssessment.assessed_at.desc(), RiskAssessment.id)
+
+
+def has_risk_assessment(case: Case) -> bool:
+    return db.session.scalar(select(RiskAssessment.id).where(RiskAssessment.case_id == case.id).limit(1)) is not None

@@ -8,10 +8,10 @@ cannot carry a survivor's name, address or phone. Features add their topics with
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext
+
+from caseflow.core.clock import local_zone
 
 _TOPICS = {
     "visit_due": lazy_gettext("Visit for case %(case)s is due from %(at)s."),
@@ -31,8 +31,7 @@ def register_topic(topic: str, message) -> None:
 def local_time(moment: datetime | None) -> str:
     if moment is None:
         return "-"
-    zone = ZoneInfo(current_app.config.get("CASEFLOW_TIMEZONE", "America/Lima"))
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(local_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def render(topic: str, case_code: str | None, subject_at: datetime | None) -> str:

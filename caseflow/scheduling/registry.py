@@ -15,21 +15,16 @@ A feature adds a check without touching the pass::
         ...
         yield ScanBatch(messages=[Outgoing(...)])
 
-    register_scan("referral_deadline", referral_deadlines, order=50)
-
-and lists its module in :data:`SCAN_MODULES` (or imports it from anything the app loads).
+    def init_app(app):  # the feature's setup, called by create_app (web and scheduler)
+        register_scan("referral_deadline", referral_deadlines, order=50)
 """
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Iterable
-
-#: Modules that register scans when imported.
-SCAN_MODULES: list[str] = ["caseflow.visits.scans", "caseflow.referrals.scans"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +92,4 @@ def unregister_scan(name: str) -> None:
 
 
 def registered_scans() -> list[Scan]:
-    for module in SCAN_MODULES:
-        importlib.import_module(module)
     return sorted(_SCANS.values(), key=lambda scan: (scan.order, scan.name))

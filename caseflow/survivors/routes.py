@@ -4,7 +4,10 @@ from caseflow.access.policy import require, survivor_or_404
 from caseflow.core.pagination import page_schema, paginate
 from caseflow.survivors import services
 from caseflow.survivors.schemas import (
-    SurvivorCreateSchema, SurvivorFields, SurvivorQuery, SurvivorSchema,
+    SurvivorCreateSchema,
+    SurvivorFields,
+    SurvivorQuery,
+    SurvivorSchema,
 )
 
 blp = Blueprint("survivors", __name__, url_prefix="/api/v1/survivors", description="Survivors (encrypted)")

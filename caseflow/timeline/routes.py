@@ -1,9 +1,8 @@
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-import caseflow.timeline.sources  # noqa: F401  (registers the casework sources)
 from caseflow.access.policy import case_or_404
-from caseflow.timeline.registry import build_timeline
+from caseflow.cases.timeline import build_timeline
 
 blp = Blueprint("timeline", __name__, url_prefix="/api/v1", description="A case's timeline")
 

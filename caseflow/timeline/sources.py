@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from caseflow.approvals.models import Approval
 from caseflow.cases.models import Case
+from caseflow.cases.timeline import TimelineEntry, register_timeline_source
 from caseflow.closures.models import CaseClosure
 from caseflow.consents.models import Consent
 from caseflow.extensions import db
@@ -13,7 +14,6 @@ from caseflow.incidents.models import Incident
 from caseflow.plans.models import PlanItem
 from caseflow.risk.models import RiskAssessment
 from caseflow.sessions.models import AttentionSession
-from caseflow.timeline.registry import TimelineEntry, timeline_source
 
 
 def _of_case(model, case: Case):
@@ -24,7 +24,6 @@ def _centre(case: Case) -> str:
     return case.organization.sector
 
 
-@timeline_source("incidents")
 def incident_entries(case: Case):
     for incident in _of_case(Incident, case):
         yield TimelineEntry(incident.occurred_at, "incident", _centre(case), record_id=incident.id,
@@ -32,13 +31,11 @@ def incident_entries(case: Case):
                                     "occurred_time_known": incident.occurred_time_known})
 
 
-@timeline_source("intake")
 def intake_entries(case: Case):
     yield TimelineEntry(case.opened_at, "intake", _centre(case), record_id=case.id,
                         detail={"intake_channel": case.intake_channel, "priority": case.priority})
 
 
-@timeline_source("consents")
 def consent_entries(case: Case):
     for consent in _of_case(Consent, case):
         detail = {"recipient_sector": consent.recipient_sector,
@@ -50,28 +47,24 @@ def consent_entries(case: Case):
                                 record_id=consent.id, detail=detail)
 
 
-@timeline_source("sessions")
 def session_entries(case: Case):
     for session in _of_case(AttentionSession, case):
         yield TimelineEntry(session.started_at, "session", _centre(case), record_id=session.id,
                             detail={"discipline": session.discipline, "duration_minutes": session.duration_minutes})
 
 
-@timeline_source("risk_assessments")
 def risk_entries(case: Case):
     for assessment in _of_case(RiskAssessment, case):
         yield TimelineEntry(assessment.assessed_at, "risk_assessment", _centre(case), record_id=assessment.id,
                             detail={"instrument": assessment.instrument, "level": assessment.level})
 
 
-@timeline_source("plan_items")
 def plan_entries(case: Case):
     for item in _of_case(PlanItem, case):
         yield TimelineEntry(item.created_at, "plan_item", _centre(case), record_id=item.id,
                             detail={"need": item.need, "service_type": item.service_type, "decision": item.decision})
 
 
-@timeline_source("approvals")
 def approval_entries(case: Case):
     for approval in _of_case(Approval, case):
         yield TimelineEntry(approval.requested_at, "approval_requested", _centre(case), record_id=approval.id,
@@ -81,7 +74,6 @@ def approval_entries(case: Case):
                                 detail={"kind": approval.kind, "decision": approval.status})
 
 
-@timeline_source("closures")
 def closure_entries(case: Case):
     for closure in _of_case(CaseClosure, case):
         yield TimelineEntry(closure.closed_at, "case_closed", _centre(case), record_id=closure.id,
@@ -89,3 +81,15 @@ def closure_entries(case: Case):
         if closure.reopened_at is not None:
             yield TimelineEntry(closure.reopened_at, "case_reopened", _centre(case), record_id=closure.id,
                                 detail={"reason": closure.reopen_reason})
+
+
+def register_sources() -> None:
+    """Called from the feature's ``init_app``; the order is the order at equal times."""
+    register_timeline_source("incidents", incident_entries)
+    register_timeline_source("intake", intake_entries)
+    register_timeline_source("consents", consent_entries)
+    register_timeline_source("sessions", session_entries)
+    register_timeline_source("risk_assessments", risk_entries)
+    register_timeline_source("plan_items", plan_entries)
+    register_timeline_source("approvals", approval_entries)
+    register_timeline_source("closures", closure_entries)

@@ -82,5 +82,3 @@ def local_day_bounds(day: date, days: int, zone: str) -> tuple[datetime, datetim
     return start, end
 
 
-def local_date(moment: datetime, zone: str) -> date:
-    return moment.astimezone(ZoneInfo(zone)).date()

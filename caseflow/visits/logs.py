@@ -22,12 +22,11 @@ from sqlalchemy.exc import IntegrityError
 from caseflow.audit.services import record_model_write
 from caseflow.cases.models import Case
 from caseflow.cases.services import add_event
-from caseflow.core.clock import utcnow
+from caseflow.core.clock import local_date, local_zone_name, utcnow
 from caseflow.core.errors import Conflict, Unprocessable
 from caseflow.crypto.keys import keyring
 from caseflow.extensions import db
 from caseflow.scheduling import outbox
-from caseflow.visits import cadence as cadences
 from caseflow.visits.models import Visit, VisitLog
 
 #: A phone's clock may run a little ahead.
@@ -166,11 +165,11 @@ def _follow_up(visit: Visit, log: VisitLog, now: datetime) -> None:
 
 def _reschedule(visit: Visit, new_start: datetime) -> Visit:
     """A new visit at the new time: a new row, so it gets its own reminder."""
-    zone = current_app.config["CASEFLOW_TIMEZONE"]
+    zone = local_zone_name()
     replacement = Visit(
         plan_id=visit.plan_id, case_id=visit.case_id, organization_id=visit.organization_id,
         assignee_id=visit.assignee_id, kind=visit.kind, generation=None, sequence=None,
-        rescheduled_from_id=visit.id, due_on=cadences.local_date(new_start, zone), window_start=new_start,
+        rescheduled_from_id=visit.id, due_on=local_date(new_start, zone), window_start=new_start,
         window_end=new_start + timedelta(days=visit.plan.window_days), status="planned",
     )
     replacement.ensure_id()

@@ -2,10 +2,13 @@ from flask import request, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-import caseflow.visits.timeline  # noqa: F401  (registers the visits timeline source)
-
 from caseflow.access.policy import (
-    case_or_404, require, scope_visit_plans, scope_visits, visit_or_404, visit_plan_or_404,
+    case_or_404,
+    require,
+    scope_visit_plans,
+    scope_visits,
+    visit_or_404,
+    visit_plan_or_404,
 )
 from caseflow.core.auth_required import public
 from caseflow.core.errors import Unauthorized
@@ -15,8 +18,17 @@ from caseflow.visits.card import visit_card
 from caseflow.visits.logs import log_visit
 from caseflow.visits.models import VisitPlan
 from caseflow.visits.schemas import (
-    FeedTokenSchema, IdempotencyHeader, VisitDetailSchema, VisitLogCreateSchema, VisitLogSchema,
-    VisitPlanCreateSchema, VisitPlanPatchSchema, VisitPlanSchema, VisitQuery, VisitSchema, WorkloadQuery,
+    FeedTokenSchema,
+    IdempotencyHeader,
+    VisitDetailSchema,
+    VisitLogCreateSchema,
+    VisitLogSchema,
+    VisitPlanCreateSchema,
+    VisitPlanPatchSchema,
+    VisitPlanSchema,
+    VisitQuery,
+    VisitSchema,
+    WorkloadQuery,
     WorkloadSchema,
 )
 from caseflow.visits.workload import workload
@@ -149,12 +161,6 @@ def revoke_feed_token():
 
 
 def _revoke_feed_tokens():
-    from sqlalchemy import select
-
     from caseflow.auth import services as auth
-    from caseflow.auth.models import AuthToken
-    from caseflow.extensions import db
 
-    for token in db.session.scalars(select(AuthToken).where(
-            AuthToken.user_id == current_user.id, AuthToken.kind == "feed", AuthToken.revoked_at.is_(None))):
-        auth.revoke(token)
+    auth.revoke_all_tokens(current_user, kind="feed")

@@ -1,4 +1,4 @@
-"""The visit checks of a scheduler pass (registered with the scan registry on import).
+"""The visit checks of a scheduler pass (registered by the visits' ``init_app``).
 
 Each takes ``now`` and a batch size, claims due rows with a compare-and-set update
 (``... WHERE reminded_at IS NULL RETURNING id``) after selecting them ``FOR UPDATE SKIP
@@ -16,6 +16,7 @@ from sqlalchemy import func, literal, select, tuple_, update
 from caseflow.access.policy import escalation_recipients
 from caseflow.audit.services import record
 from caseflow.cases.models import Case
+from caseflow.cases.recording import no_contact_days
 from caseflow.extensions import db
 from caseflow.scheduling.registry import Outgoing, RecipientsByOrganization, ScanBatch, register_scan
 from caseflow.visits import services
@@ -99,23 +100,30 @@ def _claim(rows, column, now, order_column, after) -> tuple[set, tuple]:
     return set(db.session.execute(statement).scalars().all()), last
 
 
+def _claimed_batches(condition, order_column, claim_column, now, batch_size, messages_for):
+    """Read due visits batch by batch, claim each batch, and yield the messages
+    ``messages_for(row)`` gives for the rows this pass claimed."""
+    after = None
+    while True:
+        rows = _due_visits(condition, order_column, batch_size, after)
+        if not rows:
+            return
+        claimed, after = _claim(rows, claim_column, now, order_column, after)
+        messages = [message for r in rows if r.id in claimed for message in messages_for(r)]
+        yield ScanBatch(messages=messages, claimed=sorted(claimed, key=str))
+
+
 def remind_due_visits(now: datetime, batch_size: int):
     """A reminder to the assignee once a visit's window opens within the lead time."""
     lead = timedelta(hours=current_app.config["CASEFLOW_REMINDER_LEAD_HOURS"])
     condition = (Visit.reminded_at.is_(None), Visit.window_start <= now + lead, Visit.window_end > now)
-    after = None
-    while True:
-        rows = _due_visits(condition, Visit.window_start, batch_size, after)
-        if not rows:
-            return
-        claimed, after = _claim(rows, Visit.reminded_at, now, Visit.window_start, after)
-        messages = [
-            Outgoing(dedupe_key=f"visit_due:{r.id}:{_stamp(r.window_start)}:{r.assignee_id}",
-                     recipient_id=r.assignee_id, kind="reminder", topic="visit_due", case_id=r.case_id,
-                     case_code=r.code, subject_at=r.window_start, detail={"visit_id": str(r.id)})
-            for r in rows if r.id in claimed
-        ]
-        yield ScanBatch(messages=messages, claimed=sorted(claimed, key=str))
+
+    def reminder(r):
+        yield Outgoing(dedupe_key=f"visit_due:{r.id}:{_stamp(r.window_start)}:{r.assignee_id}",
+                       recipient_id=r.assignee_id, kind="reminder", topic="visit_due", case_id=r.case_id,
+                       case_code=r.code, subject_at=r.window_start, detail={"visit_id": str(r.id)})
+
+    yield from _claimed_batches(condition, Visit.window_start, Visit.reminded_at, now, batch_size, reminder)
 
 
 def escalate_overdue_visits(now: datetime, batch_size: int):
@@ -123,29 +131,24 @@ def escalate_overdue_visits(now: datetime, batch_size: int):
     grace = timedelta(hours=current_app.config["CASEFLOW_VISIT_GRACE_HOURS"])
     supervisors = RecipientsByOrganization(escalation_recipients)
     condition = (Visit.escalated_at.is_(None), Visit.window_end <= now - grace)
-    after = None
-    while True:
-        rows = _due_visits(condition, Visit.window_end, batch_size, after)
-        if not rows:
-            return
-        claimed, after = _claim(rows, Visit.escalated_at, now, Visit.window_end, after)
-        messages = [
-            Outgoing(dedupe_key=f"visit_overdue:{r.id}:{_stamp(r.window_end)}:{supervisor}",
-                     recipient_id=supervisor, kind="escalation", topic="visit_overdue", case_id=r.case_id,
-                     case_code=r.code, subject_at=r.window_end,
-                     detail={"visit_id": str(r.id), "assignee_id": str(r.assignee_id)})
-            for r in rows if r.id in claimed for supervisor in supervisors.of(r.organization_id)
-        ]
-        yield ScanBatch(messages=messages, claimed=sorted(claimed, key=str))
+
+    def escalations(r):
+        for supervisor in supervisors.of(r.organization_id):
+            yield Outgoing(dedupe_key=f"visit_overdue:{r.id}:{_stamp(r.window_end)}:{supervisor}",
+                           recipient_id=supervisor, kind="escalation", topic="visit_overdue", case_id=r.case_id,
+                           case_code=r.code, subject_at=r.window_end,
+                           detail={"visit_id": str(r.id), "assignee_id": str(r.assignee_id)})
+
+    yield from _claimed_batches(condition, Visit.window_end, Visit.escalated_at, now, batch_size, escalations)
 
 
 def escalate_no_contact(now: datetime, batch_size: int):
-    """Open cases nobody reached for 30 days (last contact, or opening): tell the supervisors.
+    """Open cases nobody reached for the no-contact days (30 by default) (last contact, or opening): tell the supervisors.
 
     No claim column: the dedupe key names the last contact, so one escalation is written
     per silent spell, and a new contact followed by another silence raises a new one.
     """
-    cutoff = now - timedelta(days=current_app.config["CASEFLOW_NO_CONTACT_DAYS"])
+    cutoff = now - timedelta(days=no_contact_days())
     anchor = func.coalesce(Case.last_contact_at, Case.opened_at)
     supervisors = RecipientsByOrganization(escalation_recipients)
     last_id = None
@@ -169,7 +172,9 @@ def escalate_no_contact(now: datetime, batch_size: int):
         yield ScanBatch(messages=messages)
 
 
-register_scan("visit_horizon", extend_visit_horizons, order=10)
-register_scan("visit_reminder", remind_due_visits, order=20)
-register_scan("visit_overdue", escalate_overdue_visits, order=30)
-register_scan("no_contact", escalate_no_contact, order=40)
+def register_scans() -> None:
+    """Called from the visits' ``init_app``."""
+    register_scan("visit_horizon", extend_visit_horizons, order=10)
+    register_scan("visit_reminder", remind_due_visits, order=20)
+    register_scan("visit_overdue", escalate_overdue_visits, order=30)
+    register_scan("no_contact", escalate_no_contact, order=40)

@@ -19,13 +19,14 @@ from caseflow.access.policy import VISITING_ROLES, may_carry_visit_kind
 from caseflow.audit.services import record_model_write
 from caseflow.cases.models import Case
 from caseflow.cases.services import add_event
-from caseflow.core.clock import utcnow
+from caseflow.core.clock import local_date, local_zone_name, utcnow
 from caseflow.core.errors import Conflict, Unprocessable, field_error
 from caseflow.directory.models import User
 from caseflow.extensions import db
 from caseflow.training import services as training
 from caseflow.visits import cadence as cadences
 from caseflow.visits.models import Visit, VisitPlan
+
 
 #: Hook for consents: functions returning the ids of further organizations whose
 #: mentors or psychologists may visit this survivor (those her consent covers). The
@@ -40,11 +41,11 @@ ASSIGNEE_ORGANIZATION_PROVIDERS: list[Callable[[Case], Iterable[uuid.UUID]]] = [
 
 
 def _zone() -> str:
-    return current_app.config["CASEFLOW_TIMEZONE"]
+    return local_zone_name()
 
 
 def today(now: datetime) -> date:
-    return cadences.local_date(now, _zone())
+    return local_date(now, _zone())
 
 
 def horizon(now: datetime) -> date:

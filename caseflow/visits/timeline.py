@@ -6,13 +6,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from caseflow.cases.models import Case
+from caseflow.cases.timeline import TimelineEntry, register_timeline_source
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
-from caseflow.timeline.registry import TimelineEntry, timeline_source
 from caseflow.visits.models import Visit, VisitLog
 
 
-@timeline_source("visits")
 def visit_entries(case: Case):
     sector = case.organization.sector
     logged = db.session.execute(
@@ -34,3 +33,8 @@ def visit_entries(case: Case):
     for visit_id, kind, window_end in unlogged:
         yield TimelineEntry(window_end, "visit_overdue", sector, deadline_at=window_end, met=False,
                             record_id=visit_id, detail={"visit_kind": kind})
+
+
+def register_sources() -> None:
+    """Called from the feature's ``init_app``; the order is the order at equal times."""
+    register_timeline_source("visits", visit_entries)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from caseflow.access.policy import visiting_staff
-from caseflow.core.clock import utcnow
+from caseflow.core.clock import local_date, local_zone_name, utcnow
 from caseflow.extensions import db
-from caseflow.visits.cadence import local_date, local_day_bounds
+from caseflow.visits.cadence import local_day_bounds
 from caseflow.visits.models import Visit, VisitLog, VisitPlan
 
 DEFAULT_PERIOD = timedelta(days=30)
@@ -21,7 +20,7 @@ def _counts(statement) -> dict:
 
 
 def workload(organization_id, from_day: date | None, to_day: date | None) -> dict:
-    zone = current_app.config["CASEFLOW_TIMEZONE"]
+    zone = local_zone_name()
     now = utcnow()
     to_day = to_day or local_date(now, zone)
     from_day = from_day or to_day - DEFAULT_PERIOD

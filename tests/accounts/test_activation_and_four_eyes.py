@@ -13,7 +13,7 @@ from caseflow.core.clock import frozen_time, utcnow
 from caseflow.directory.models import User
 from caseflow.extensions import db
 from tests.accounts.helpers import API, headers_for, token
-from tests.factories import PASSWORD, OrganizationFactory, UserFactory, make_case, survivor_values
+from tests.factories import OrganizationFactory, UserFactory, make_case, survivor_values
 from tests.helpers import assert_error, bearer
 
 NEW_PASSWORD = "her own phrase of 2026"

@@ -8,7 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caseflow.incidents.classification import (
-    age_group, age_on, classify, derive_flags, reporting_delay_bucket,
+    age_group,
+    age_on,
+    classify,
+    derive_flags,
+    reporting_delay_bucket,
 )
 
 #: Written out here, not imported, so the test states the rule independently of the code.

@@ -13,7 +13,7 @@ import threading
 
 import pytest
 from flask import g
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from caseflow.audit.models import AuditEntry
 from caseflow.audit.services import AUDIT_LOCK_ID
@@ -21,7 +21,7 @@ from caseflow.core.read_transactions import WriteInReadRequest, start_request
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
 from tests.factories import UserFactory, make_case
-from tests.helpers import bearer
+from tests.helpers import bearer, captured_sql
 
 
 class Writer:
@@ -103,17 +103,9 @@ def test_an_audited_read_names_its_reader_without_reading_her_account_again(app,
     headers = bearer(worker)
     survivor_id = case.survivor_id
     db.session.commit()  # this thread must hold no lock of its own below
-    seen = []
-
-    def keep(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", keep)
-    try:
+    with captured_sql() as seen:
         thread, outcome = _get_in_thread(app, f"/api/v1/survivors/{survivor_id}", headers)
         thread.join(timeout=30)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", keep)
     assert outcome["response"].status_code == 200
     assert sum(bool(re.search(r"\bFROM users\b", statement)) for statement in seen) == 1  # the caller, once
     [entry] = _reads_of(survivor_id)[-1:]

@@ -19,6 +19,7 @@ from caseflow.keys.verify import verify
 from caseflow.survivors import services
 from caseflow.survivors.models import Survivor
 from tests.factories import UserFactory, make_case, make_survivor
+from tests.helpers import captured_sql
 
 
 class Interrupted(Exception):
@@ -181,22 +182,13 @@ def test_a_record_written_after_her_batch_was_listed_is_resealed_with_her(app):
 
 
 def test_reencryption_reads_only_the_tables_that_hold_her_rows(app):
-    from sqlalchemy import event
 
     worker = UserFactory()
     cases = [make_case(worker) for _ in range(3)]
     _plan_note(worker, cases[1], "una nota")
     fields = verify().fields
-    statements = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with captured_sql(lambda statement, _parameters: " ".join(statement.split())) as statements:
         report = reencrypt.reencrypt_all(batch=10, grace=0)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
     assert report.survivors == 3 and report.fields == fields
     tables = [m.__tablename__ for m in owned_models(encrypted_only=True)[1:]]
     row_reads = [s for s in statements for t in tables if s.startswith(f"SELECT {t}.")]

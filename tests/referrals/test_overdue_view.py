@@ -1,10 +1,9 @@
 """The supervisor's overdue view at scale: keyset pages, a bounded total, a fixed number of
 statements per page, and list entries identical to ReferralSchema's."""
 
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from caseflow.core.clock import frozen_time
 from caseflow.extensions import db
@@ -12,7 +11,7 @@ from caseflow.referrals import breaches
 from caseflow.referrals.models import Referral
 from caseflow.referrals.schemas import ReferralSchema, referral_items
 from tests.factories import make_case
-from tests.helpers import assert_error, bearer
+from tests.helpers import assert_error, bearer, captured_sql
 from tests.referrals.factories import Network, consent, move, rape_incident, read, refer
 
 T = datetime(2026, 5, 4, 15, 0, tzinfo=timezone.utc)
@@ -113,19 +112,8 @@ def test_bad_cursors_are_refused(client):
         assert_error(read(client, net.centre.supervisor, f"/supervision/overdue?cursor={cursor}&page=2"), 422, "cursor")
 
 
-@contextmanager
 def _statements():
-    seen = []
-
-    def _count(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", _count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", _count)
-
+    return captured_sql()
 
 def test_a_page_takes_the_same_statements_whatever_its_size(client):
     net = Network()

@@ -1,33 +1,21 @@
 """The supervisor views read indexes, not tables: their statements' plans on SQLite (whose
 planner picks the same plans on an empty database as on a full one, having no statistics)."""
 
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event
 
 from caseflow.extensions import db
 from caseflow.referrals import breaches, reports
 from tests.factories import OrganizationFactory
+from tests.helpers import captured_sql
 
 NOW = datetime(2026, 5, 4, 15, 0, tzinfo=timezone.utc)
 
 
-@contextmanager
 def _statements():
-    seen = []
-
-    def _keep(_conn, _cursor, statement, parameters, *_args):
-        if not statement.startswith(("BEGIN", "EXPLAIN")):
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", _keep)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", _keep)
-
+    return captured_sql(lambda statement, parameters: None if statement.startswith(("BEGIN", "EXPLAIN"))
+                        else (statement, parameters))
 
 def _plans(seen) -> list[str]:
     connection = db.session.connection()

@@ -1,7 +1,6 @@
 """Deadline rules as data, unknown-hour incidents, the supervisor's views, the scan."""
 
 from datetime import datetime, timedelta, timezone
-
 from zoneinfo import ZoneInfo
 
 from caseflow.core.clock import frozen_time, utcnow

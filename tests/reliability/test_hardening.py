@@ -7,9 +7,6 @@ import statistics
 import threading
 import time
 
-from sqlalchemy import select
-
-from caseflow.directory.models import User
 from caseflow.extensions import db
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import bearer

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bench.scheduler_pass import NOW, fill
 from caseflow.core.clock import frozen_time
 from caseflow.extensions import db
 from caseflow.scheduling.models import OutboxMessage
 from caseflow.scheduling.runner import run_pass
-from bench.scheduler_pass import NOW, fill
 from tests.conftest import KEYRING_JSON
 
 #: Enough one-row batches that the pass takes seconds, so the kill lands midway.

@@ -14,7 +14,11 @@ from caseflow.rights.models import ErasureRequest
 from tests.factories import OrganizationFactory, UserFactory, make_case
 from tests.helpers import assert_error, bearer
 from tests.keys.factories import (
-    backup_bytes, canary_survivor, live_rows, raw_database_bytes, recover_plaintexts,
+    backup_bytes,
+    canary_survivor,
+    live_rows,
+    raw_database_bytes,
+    recover_plaintexts,
 )
 
 EN = {"Accept-Language": "en"}

@@ -5,10 +5,9 @@ a fixed number of statements however many rows it carries (no per-row statements
 claiming a batch reads its own rows, not every planned visit.
 """
 
-import contextlib
 from collections import Counter
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from bench.scheduler_pass import NOW, fill
 from caseflow.core.clock import frozen_time
@@ -17,21 +16,11 @@ from caseflow.scheduling.models import OutboxMessage
 from caseflow.scheduling.runner import run_pass
 from caseflow.visits.models import Visit
 from caseflow.visits.scans import claim_statement
+from tests.helpers import captured_sql
 
 
-@contextlib.contextmanager
 def _statements():
-    seen = []
-
-    def count(_conn, _cursor, statement, _parameters, _context, _executemany):
-        seen.append(" ".join(statement.split()[:3]))
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
+    return captured_sql(lambda statement, _parameters: " ".join(statement.split()[:3]))
 
 def _pass():
     db.session.remove()

@@ -1,16 +1,19 @@
-"""The timeline hook: modules register a source of entries for a case; the timeline merges
+"""The timeline hook: features register a source of entries for a case; the timeline merges
 them in time order.
 
-A module adds its records to ``GET /cases/{id}/timeline`` like this (and imports that
-module when the app starts, e.g. from its routes)::
+It lives with cases, below every feature that adds entries, so that a feature registers
+its source without importing the timeline package above it. A feature adds its records to
+``GET /cases/{id}/timeline`` from its ``init_app`` (called by ``create_app``)::
 
-    from caseflow.timeline.registry import TimelineEntry, timeline_source
+    from caseflow.cases.timeline import TimelineEntry, register_timeline_source
 
-    @timeline_source("visits")
     def visit_entries(case):
         for visit in ...:
             yield TimelineEntry(at=visit.happened_at, kind="visit", sector="cem",
                                 deadline_at=visit.due_on_start, met=..., record_id=visit.id)
+
+    def init_app(app):
+        register_timeline_source("visits", visit_entries)
 
 Entries carry codes and ids only, never a sensitive value: the timeline is read by
 supervisors reviewing deadlines, and nothing on it is decrypted.
@@ -44,12 +47,10 @@ TimelineSource = Callable[[Case], Iterable[TimelineEntry]]
 _SOURCES: dict[str, TimelineSource] = {}
 
 
-def timeline_source(name: str) -> Callable[[TimelineSource], TimelineSource]:
-    """Register ``fn(case) -> entries`` under ``name`` (registering a name again replaces it)."""
-    def register(fn: TimelineSource) -> TimelineSource:
-        _SOURCES[name] = fn
-        return fn
-    return register
+def register_timeline_source(name: str, fn: TimelineSource) -> None:
+    """Register ``fn(case) -> entries`` under ``name`` (registering a name again replaces it
+    and keeps its place)."""
+    _SOURCES[name] = fn
 
 
 def registered_sources() -> tuple[str, ...]:
