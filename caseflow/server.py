@@ -6,7 +6,7 @@ import json
 
 from gunicorn import util as gunicorn_util
 from gunicorn.app.base import BaseApplication
-from gunicorn.workers.sync import SyncWorker
+from gunicorn.workers.gthread import ThreadWorker
 
 #: What gunicorn refuses before the application sees a request (answered in JSON by
 #: :class:`JsonErrorWorker`). The limits sit at gunicorn's maxima: the application's JSON
@@ -28,8 +28,8 @@ def _write_json_error(sock, status_int, reason, _detail):
     gunicorn_util.write_nonblock(sock, head.encode("latin1") + body)
 
 
-class JsonErrorWorker(SyncWorker):
-    """gunicorn's sync worker whose answers to requests it cannot parse (a control
+class JsonErrorWorker(ThreadWorker):
+    """gunicorn's threaded worker (see docs/operations.md for why threads) whose answers to requests it cannot parse (a control
     character in a header, an over-long line) are JSON instead of an HTML page."""
 
     def init_process(self):
@@ -56,7 +56,8 @@ class _Gunicorn(BaseApplication):
 #: Threaded workers (docs/operations.md): a browser keeps idle keep-alive connections open,
 #: which held every sync worker until its timeout; a gthread worker parks them and serves
 #: other requests on its other threads.
-WORKER_CLASS = "gthread"
+#: gthread, answering its own refusals in JSON.
+WORKER_CLASS = "caseflow.server.JsonErrorWorker"
 THREADS = 8
 
 
@@ -74,6 +75,5 @@ def serve(host: str, port: int, workers: int, threads: int = THREADS) -> None:
         # Paths only, never query strings: a search by name or document must not be logged.
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
         "preload_app": False,
-        "worker_class": "caseflow.server.JsonErrorWorker",
         **REQUEST_LIMITS,
     }).run()

@@ -122,10 +122,9 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.risk.routes import blp as risk_blp
     from caseflow.scheduling.routes import blp as notifications_blp
     from caseflow.sessions.routes import blp as sessions_blp
-    from caseflow.survivors.routes import blp as survivors_blp
-
-    from caseflow.timeline.routes import blp as timeline_blp
     from caseflow.statistics.routes import blp as statistics_blp
+    from caseflow.survivors.routes import blp as survivors_blp
+    from caseflow.timeline.routes import blp as timeline_blp
     from caseflow.training.routes import blp as training_blp
     from caseflow.visits.routes import blp as visits_blp
 
@@ -169,6 +168,7 @@ def register_features(app: Flask) -> None:
     (which runs inside an app made by ``create_app``) register the same things; nothing is
     registered as a side effect of importing a module."""
     import caseflow.approvals
+    import caseflow.consents
     import caseflow.custody
     import caseflow.referrals
     import caseflow.risk
@@ -176,7 +176,7 @@ def register_features(app: Flask) -> None:
     import caseflow.visits
 
     # The timeline keeps registration order at equal times: visits, casework, referrals, custody.
-    features = (caseflow.visits, caseflow.timeline, caseflow.referrals, caseflow.custody, caseflow.risk,
+    features = (caseflow.consents, caseflow.visits, caseflow.timeline, caseflow.referrals, caseflow.custody, caseflow.risk,
                 caseflow.approvals)
     for feature in features:
         feature.init_app(app)

@@ -349,6 +349,21 @@ def may_read_session_notes(session, user=None) -> bool:
     return user.role == "caseworker" and user.discipline == session.discipline
 
 
+#: Whether her consent covers an organization now: the consents feature gives the policy its
+#: rule at set-up (``caseflow.consents.init_app``), so the kernel imports no feature.
+_CONSENT_RULE = []
+
+
+def register_consent_rule(rule) -> None:
+    """``rule(case, organization) -> truthy`` while a consent in effect covers it."""
+    _CONSENT_RULE[:] = [rule]
+
+
+def consent_in_effect(case, organization) -> bool:
+    """No rule registered means no consent: the policy fails closed."""
+    return bool(_CONSENT_RULE and _CONSENT_RULE[0](case, organization))
+
+
 def may_read_referral_note(referral, user=None) -> bool:
     """A referral's free-text note: the sending centre's staff, and the receiving
     organization's liaisons only while her consent to that organization is in effect (the
@@ -357,9 +372,7 @@ def may_read_referral_note(referral, user=None) -> bool:
     if user.role in CENTRE_CASE_ROLES:
         return user.organization_id == referral.from_organization_id
     if user.role in RECEIVING_ROLES and user.organization_id == referral.to_organization_id:
-        from caseflow.consents.services import may_share
-
-        return bool(may_share(referral.case, referral.to_organization))
+        return consent_in_effect(referral.case, referral.to_organization)
     return False
 
 
@@ -375,11 +388,9 @@ def _reaches_case_of(record, user) -> bool:
     """The default for a record hanging off a case: its sensitive fields are read by the
     staff of the case's centre. Her export gathers her records from every centre; those of a
     case elsewhere are that centre's to show."""
-    from caseflow.cases.models import Case
-
     case = getattr(record, "case", None)
     if case is None:
-        case = db.session.get(Case, record.case_id)
+        case = db.session.get(mapped("Case"), record.case_id)
     return case is not None and _case_centre(user) == case.organization_id
 
 
@@ -502,16 +513,12 @@ def visit_card_fields(visit, user=None) -> tuple[str, ...]:
     another organization was assignable only under her consent to that organization; she
     reads the card only while that consent is in effect, and the alias alone once it is
     withdrawn (she still has a visit to make, and the centre arranges the rest)."""
-    from caseflow.directory.models import Organization
-
     user = user or current_user
     if not may_read_visit_card(visit, user):
         return ()
     if user.role in VISITING_ROLES and user.organization_id != visit.organization_id:
-        from caseflow.consents.services import may_share
-
-        organization = db.session.get(Organization, user.organization_id)
-        if organization is None or not may_share(visit.case, organization):
+        organization = db.session.get(mapped("Organization"), user.organization_id)
+        if organization is None or not consent_in_effect(visit.case, organization):
             return VISIT_CARD_WITHOUT_CONSENT
     return VISIT_CARD_FIELDS
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from caseflow.access.policy import scope_case_records
 from caseflow.approvals.services import usable_closure_approval
@@ -23,7 +23,6 @@ from caseflow.closures.models import CaseClosure
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Conflict, Unprocessable
 from caseflow.extensions import db
-from caseflow.referrals.models import OPEN_STATUSES, Referral, ReferralClock
 
 #: No contact for over this many days makes a case a closure candidate (closure checklist).
 #: Reasons for which she cannot be told she may return: she cannot be reached.
@@ -49,34 +48,22 @@ def _checklist_errors(case: Case, data: dict) -> dict:
     return errors
 
 
-def _referrals_not_ended(case: Case) -> list[Referral]:
-    return list(db.session.scalars(select(Referral).where(
-        Referral.case_id == case.id, Referral.status.in_(OPEN_STATUSES)).order_by(Referral.created_at)))
+#: What must end before a case closes, registered by the features that own it (referrals
+#: register theirs in their ``init_app``): ``blocker(case)`` returns the refusal, or None.
+_CLOSURE_BLOCKERS: list = []
 
 
-def _stop_clocks(case: Case, now) -> None:
-    """No clock of a closed case escalates: one still running (a referral ended without
-    reaching a milestone its rule still counts) stops with the case."""
-    referral_ids = select(Referral.id).where(Referral.case_id == case.id)
-    db.session.execute(update(ReferralClock).where(
-        ReferralClock.referral_id.in_(referral_ids), ReferralClock.met_at.is_(None),
-        ReferralClock.stopped_at.is_(None)).values(stopped_at=now).execution_options(synchronize_session=False))
-    db.session.execute(update(Referral).where(Referral.case_id == case.id, Referral.next_due_at.is_not(None))
-                       .values(next_due_at=None).execution_options(synchronize_session=False))
+def register_closure_blocker(blocker) -> None:
+    if blocker not in _CLOSURE_BLOCKERS:
+        _CLOSURE_BLOCKERS.append(blocker)
 
 
 def close(case: Case, data: dict) -> Case:
     steps.ensure_open(case)
-    open_referrals = _referrals_not_ended(case)
-    if open_referrals:
-        # A referral still requested or under way would go on escalating as breached for a
-        # case nobody carries any more: it is ended (completed, cancelled...) first.
-        raise Conflict(
-            lazy_gettext("End the case's referrals before closing it."),
-            errors={"referrals": [f"{r.id} ({r.service_type}: {r.status})" for r in open_referrals]},
-            extra={"open_referrals": [{"id": str(r.id), "service_type": r.service_type, "status": r.status}
-                                      for r in open_referrals]},
-        )
+    for blocker in _CLOSURE_BLOCKERS:
+        refusal = blocker(case)
+        if refusal is not None:
+            raise refusal
     approval = usable_closure_approval(case)
     if approval is None:
         raise Conflict(lazy_gettext("Closing needs a supervisor's approved closure request."))
@@ -95,7 +82,6 @@ def close(case: Case, data: dict) -> Case:
         closure.note = data["note"]
     approval.used_at = now
     db.session.add(closure)
-    _stop_clocks(case, now)
     steps.close(case, data["reason"])
     case.closed_at = now
     case.closure_reason = data["reason"]

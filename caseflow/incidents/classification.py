@@ -86,12 +86,6 @@ def mimp_age_group(age: int | None) -> str:
     return "age_60_plus"
 
 
-def age_on(birth_date: date | None, on: date) -> int | None:
-    if birth_date is None or birth_date > on:
-        return None
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-
-
 def reporting_delay_bucket(occurred_on: date, reported_on: date) -> str:
     """Whole calendar days between the incident and the report, bucketed."""
     days = max((reported_on - occurred_on).days, 0)

@@ -13,7 +13,6 @@ import hmac
 import json
 from datetime import datetime, timedelta, timezone
 
-from flask import current_app
 from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import or_, select, update

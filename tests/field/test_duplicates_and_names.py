@@ -3,8 +3,8 @@
 from caseflow.extensions import db
 from caseflow.keys.index_rebuild import rebuild
 from tests.factories import OrganizationFactory, UserFactory, make_survivor, survivor_values
-from tests.keys.factories import keyring_file
 from tests.helpers import assert_error, bearer
+from tests.keys.factories import keyring_file
 
 
 def _register(client, headers, **overrides):
