@@ -11,6 +11,7 @@ from caseflow.extensions import db
 from tests.casework.factories import Centre, ago, get, incident_body, post, risk_body
 from tests.factories import OrganizationFactory, UserFactory
 from tests.helpers import assert_error, bearer
+from tests.world import today as local_today
 
 AGGRESSOR = "Nombre Sintético Agresor"
 
@@ -107,7 +108,7 @@ def test_care_inside_goes_through_the_facility_health_service_and_in_facility_vi
     # A mentor's visit inside the facility.
     plan = post(client, prison.worker, f"/cases/{case}/visit-plans", {
         "assignee_id": str(prison.mentor.id), "kind": "mentor_accompaniment",
-        "starts_on": date.today().isoformat(), "cadence_days": 7, "count": 2})
+        "starts_on": local_today(), "cadence_days": 7, "count": 2})
     assert plan.status_code == 201, plan.get_json()
     visit = client.get("/api/v1/visits", headers=bearer(prison.mentor)).get_json()["items"][0]
     logged = client.post(f"/api/v1/visits/{visit['id']}/log", headers=bearer(prison.mentor), json={
