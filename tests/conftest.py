@@ -40,6 +40,8 @@ def _make_app(url: str, tmp: Path):
         "CASEFLOW_AUDIT_ANCHOR_FILE": str(tmp / "audit-anchors.log"),
         "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
         "TESTING": True,
+        # Mentors made by factories have attended no training (see the app fixture).
+        "CASEFLOW_MENTOR_TRAINING_SESSIONS": 0,
     })
 
 

@@ -77,3 +77,12 @@ class ContractPlugin(BasePlugin):
             for status in error_statuses(method, operation, public=public, names_record=names_record,
                                          endpoint=rule.endpoint):
                 responses.setdefault(str(status), HTTPStatus(status).name)
+
+
+def csv_alternative(schema, description: str) -> dict:
+    """The ``responses`` of a route answering JSON by default and CSV on request
+    (``?format=csv`` or ``Accept: text/csv``), for ``@blp.doc``."""
+    return {"200": {"description": description, "content": {
+        "application/json": {"schema": schema},
+        "text/csv": {"schema": {"type": "string",
+                                "description": "The same rows as CSV (`?format=csv` or `Accept: text/csv`)"}}}}}

@@ -14,6 +14,7 @@ from caseflow.cases.recording import local_zone
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import field_error
 from caseflow.core.fields import choice
+from caseflow.core.openapi import csv_alternative
 from caseflow.core.pagination import PageArgs, page_schema
 from caseflow.referrals import breaches, reports
 from caseflow.referrals.schemas import ReferralSchema
@@ -116,8 +117,7 @@ def _wants_csv(args) -> bool:
 @blp.get("/reports/referral-timelines")
 @blp.arguments(ReportQuery, location="query")
 @blp.response(200, ReportSchema)
-@blp.doc(responses={"200": {"description": "The report, as JSON or CSV", "content": {"application/json": {"schema": ReportSchema}, "text/csv": {"schema": {
-    "type": "string", "description": "The same rows as CSV (`?format=csv` or `Accept: text/csv`)"}}}}})
+@blp.doc(responses=csv_alternative(ReportSchema, "The report, as JSON or CSV"))
 def referral_timelines(args):
     """Per sector and service type: count, median and 90th-percentile hours to acceptance
     and to completion, and the share within deadline (definitions: docs/referrals.md).

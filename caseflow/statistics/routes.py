@@ -21,6 +21,7 @@ from caseflow.cases.recording import local_zone
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Forbidden, NotFound, field_error
 from caseflow.core.fields import choice
+from caseflow.core.openapi import csv_alternative
 from caseflow.statistics import accompaniment, incident_recorder, tables
 from caseflow.statistics import compliance as compliance_report
 from caseflow.statistics.catalogue import DIMENSIONS, INDICATORS, dimensions_of
@@ -154,6 +155,7 @@ def catalogue():
 
 
 @blp.get("/statistics/compliance")
+@blp.doc(responses=csv_alternative(ComplianceSchema, "Compliance per deadline rule, as JSON or CSV"))
 @blp.arguments(PeriodQuery, location="query")
 @blp.response(200, ComplianceSchema)
 def compliance(args):
@@ -171,6 +173,7 @@ def compliance(args):
 
 
 @blp.get("/statistics/<string:indicator>")
+@blp.doc(responses=csv_alternative(TableSchema, "The table, as JSON or CSV"))
 @blp.arguments(TableQuery, location="query")
 @blp.response(200, TableSchema)
 def indicator_table(args, indicator):
@@ -224,6 +227,7 @@ class AccompanimentSchema(ma.Schema):
 
 
 @blp.get("/reports/accompaniment")
+@blp.doc(responses=csv_alternative(AccompanimentSchema, "The accompaniment report, as JSON or CSV"))
 @blp.arguments(PeriodQuery, location="query")
 @blp.response(200, AccompanimentSchema)
 def accompaniment_report(args):
@@ -247,6 +251,9 @@ def accompaniment_report(args):
 @blp.get("/exports/incident-recorder")
 @blp.arguments(PeriodQuery, location="query")
 @blp.response(200, description="The GBVIMS Incident Recorder (XLSX)")
+@blp.doc(responses={"200": {"description": "The GBVIMS Incident Recorder (XLSX)", "content": {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "schema": {"type": "string", "format": "binary"}}}}})
 def incident_recorder_export(args):
     """The GBVIMS Incident Recorder for incidents reported in the period: sheets "Incident
     Data" and "Menu Data", codes only (never names or documents). Supervisors only; audited."""

@@ -1,18 +1,20 @@
 """A visit cannot be logged as done or missed before its window opens; it can be moved."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from caseflow.core.clock import utcnow
 from tests.casework.factories import Centre, get, post
 from tests.factories import UserFactory
 from tests.helpers import assert_error
+from tests.world import today as local_today
 
 
 def _plan(client, centre, mentor, starts_in_days):
     case = centre.case()
     plan = post(client, centre.admission, f"/cases/{case.id}/visit-plans", {
         "assignee_id": str(mentor.id), "kind": "mentor_accompaniment",
-        "starts_on": (utcnow() + timedelta(days=starts_in_days)).date().isoformat(),
+        # The centre's local date: after 19:00 in Lima the UTC date is already tomorrow.
+        "starts_on": (date.fromisoformat(local_today()) + timedelta(days=starts_in_days)).isoformat(),
         "cadence_days": 7, "count": 2})
     assert plan.status_code == 201, plan.get_json()
     visits = get(client, mentor, "/visits").get_json()["items"]
