@@ -43,11 +43,17 @@ def load_demo_casework(cases) -> None:
     from caseflow.risk.services import assess
     from caseflow.sessions.schemas import SessionCreateSchema
     from caseflow.sessions.services import record_session
+    from caseflow.training.services import record_training, sessions_required
     from caseflow.visits.services import create_plan
 
     now = utcnow()
     rosa, maria, _lucia = cases
     hospital, court = _org("HOSP-LIMA"), _org("JUZGADO-FAM-LIMA")
+    # The demo mentor has had her training (a mentor is assigned visits only after it).
+    with acting_as(_user("supervisora")):
+        for number in range(1, sessions_required() + 1):
+            record_training(_user("mentora"), held_on=(now - timedelta(days=7 * number)).date(),
+                            topic=f"Formación de mentoras, sesión {number} (demostración)")
     with acting_as(_user("admision")):
         # Rosa: raped last night; PEP and protective measures are on the clock.
         record_incident(rosa, IncidentCreateSchema().load({
