@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import Integer, case, false, func, null, select
 
 from caseflow.cases.models import Case
+from caseflow.core.clock import local_zone
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
 from caseflow.incidents.classification import AGE_GROUPS, DELAY_BUCKETS, GBV_TYPES
@@ -109,7 +110,7 @@ def _yes_no(value) -> str:
 
 
 def write(centre: uuid.UUID | None, start: datetime, end: datetime) -> io.BytesIO:
-    zone = ZoneInfo(current_app.config.get("CASEFLOW_TIMEZONE", "America/Lima"))
+    zone = local_zone()
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "strings_to_numbers": False})

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Integer, String, and_, cast, func, literal, select, true
 
 from caseflow.cases.models import Case
+from caseflow.core.clock import local_zone, local_zone_name
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
@@ -82,14 +82,14 @@ def _base(record: str, centre: uuid.UUID | None, start: datetime, end: datetime)
 
 
 def _offset_modifier(moment: datetime) -> str:
-    zone = ZoneInfo(current_app.config.get("CASEFLOW_TIMEZONE", "America/Lima"))
+    zone = local_zone()
     minutes = int(moment.astimezone(zone).utcoffset().total_seconds() // 60)
     return f"{minutes:+d} minutes"
 
 
 def _period_expression(column, period: str, start: datetime):
     if _dialect() == "postgresql":
-        local = func.timezone(current_app.config.get("CASEFLOW_TIMEZONE", "America/Lima"), column)
+        local = func.timezone(local_zone_name(), column)
         pattern = {"month": "YYYY-MM", "quarter": 'YYYY-"Q"Q', "year": "YYYY"}[period]
         return func.to_char(local, pattern)
     # SQLite keeps UTC text: shifted by the zone's offset at the period's start (a zone

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import current_app
 from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from caseflow.audit.services import record_model_write
-from caseflow.core.clock import utcnow
+from caseflow.core.clock import local_date, utcnow
 from caseflow.core.errors import Conflict, field_error
 from caseflow.extensions import db
 from caseflow.training.models import Training
@@ -18,7 +16,7 @@ from caseflow.training.models import Training
 
 def record_training(person, *, held_on, topic: str) -> Training:
     """A supervisor of her centre records a session she attended."""
-    today = utcnow().astimezone(ZoneInfo(current_app.config.get("CASEFLOW_TIMEZONE", "America/Lima"))).date()
+    today = local_date(utcnow())
     if held_on > today:
         raise field_error("held_on", lazy_gettext("Must not be in the future."))
     topic = topic.strip()
