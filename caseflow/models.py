@@ -12,6 +12,7 @@ from caseflow.consents.models import Consent  # noqa: F401
 from caseflow.risk.models import RiskAssessment  # noqa: F401
 from caseflow.sessions.models import AttentionSession  # noqa: F401
 from caseflow.plans.models import PlanItem  # noqa: F401
+from caseflow.conferences.models import CaseConference  # noqa: F401
 from caseflow.approvals.models import Approval  # noqa: F401
 from caseflow.closures.models import CaseClosure  # noqa: F401
 from caseflow.keys.models import KeyCheck, KeyOperation  # noqa: F401

@@ -110,7 +110,9 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.audit.routes import blp as audit_blp
     from caseflow.auth.routes import blp as auth_blp
     from caseflow.cases.routes import blp as cases_blp
+    from caseflow.cases.routes import codes_blp
     from caseflow.closures.routes import blp as closures_blp
+    from caseflow.conferences.routes import blp as conferences_blp
     from caseflow.consents.routes import blp as consents_blp
     from caseflow.custody.routes import blp as custody_blp
     from caseflow.directory.routes import blp as directory_blp
@@ -128,7 +130,8 @@ def register_blueprints(app: Flask) -> None:
     from caseflow.training.routes import blp as training_blp
     from caseflow.visits.routes import blp as visits_blp
 
-    casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, approvals_blp, closures_blp)
+    casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, conferences_blp, approvals_blp,
+                closures_blp)
     referrals = (timeline_blp, referrals_blp, review_blp)
     from caseflow.console.views import bp as console_bp
 
@@ -139,7 +142,7 @@ def register_blueprints(app: Flask) -> None:
             # A page answers a stranger by sending her to /login (the console's own check),
             # not with the API's 401.
             view.caseflow_public = True
-    for blueprint in (auth_blp, directory_blp, survivors_blp, rights_blp, cases_blp, audit_blp, *casework, *referrals,
+    for blueprint in (auth_blp, directory_blp, survivors_blp, rights_blp, cases_blp, codes_blp, audit_blp, *casework, *referrals,
                       visits_blp, custody_blp, notifications_blp, training_blp, statistics_blp):
         api.register_blueprint(blueprint)
 
@@ -168,6 +171,7 @@ def register_features(app: Flask) -> None:
     (which runs inside an app made by ``create_app``) register the same things; nothing is
     registered as a side effect of importing a module."""
     import caseflow.approvals
+    import caseflow.conferences
     import caseflow.consents
     import caseflow.custody
     import caseflow.referrals
@@ -176,8 +180,8 @@ def register_features(app: Flask) -> None:
     import caseflow.visits
 
     # The timeline keeps registration order at equal times: visits, casework, referrals, custody.
-    features = (caseflow.consents, caseflow.visits, caseflow.timeline, caseflow.referrals, caseflow.custody, caseflow.risk,
-                caseflow.approvals)
+    features = (caseflow.consents, caseflow.visits, caseflow.timeline, caseflow.conferences, caseflow.referrals,
+                caseflow.custody, caseflow.risk, caseflow.approvals)
     for feature in features:
         feature.init_app(app)
 

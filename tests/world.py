@@ -36,6 +36,7 @@ CANARIES = {
     "safe_contact": "Solo martes canario",
     "narrative": "Relato canario confidencial",
     "summary": "Notas canario de sesión",
+    "decisions": "Acuerdos canario de la mesa",
 }
 
 
@@ -100,6 +101,9 @@ class Realm:
             "summary": self.canaries["summary"], "next_steps": "Seguimiento."})
         self.ids["item_id"] = self._post(f"/cases/{case}/plan-items", {
             "need": "health", "service_type": "medical_care", "decision": "referred", "note": "Plan."})
+        self.ids["conference_id"] = self._post(f"/cases/{case}/conferences", {
+            "held_at": ago(hours=2), "organization_ids": [str(self.hospital.id)],
+            "decisions": self.canaries["decisions"]})
         self.ids["approval_id"] = self._post(f"/cases/{case}/approvals", {"kind": "action_plan"})
         self.ids["referral_id"] = self._post(f"/cases/{case}/referrals", {
             "to_organization_id": str(self.hospital.id), "service_type": "medical_care", "priority": "medium"})

@@ -33,6 +33,8 @@ CASEWORK = frozenset({
     "incident.record", "incident.read", "consent.record", "consent.read", "consent.withdraw",
     "risk.assess", "risk.read", "session.record", "session.read", "plan.write", "plan.read",
     "approval.request", "approval.read", "case.close", "case.reopen",
+    # Case conferences (step 4): the case team records and reads them; partners do not.
+    "conference.record", "conference.read",
     # Referrals (issue 4): send, follow, cancel; the case's timeline.
     "referral.send", "referral.read", "referral.cancel", "timeline.read", "deadline_rule.read",
     # Mandatory reporting (Ley 31156) overrides her consent: a permission of its own, so a

@@ -26,7 +26,7 @@ from caseflow.survivors.models import Survivor
 CASE_COLUMNS = (
     Case.id, Case.code, Case.status, Case.step, Case.priority, Case.intake_channel, Case.organization_id,
     Case.survivor_id, Case.opened_at, Case.closed_at, Case.closure_reason, Case.risk_level,
-    Case.last_contact_at, Case.created_at, Case.updated_at,
+    Case.last_contact_at, Case.condition, Case.informant, Case.complaint_filed, Case.created_at, Case.updated_at,
 )
 #: Labelled so that they do not shadow the case's own ``id``.
 ASSIGNEE_COLUMNS = (User.id.label("assignee_id"), User.username, User.full_name, User.role, User.discipline)
@@ -38,7 +38,7 @@ def _statement():
     case within the caller's reach by the policy's own clause. Built once, on first use,
     when every model is mapped."""
     return (
-        select(*CASE_COLUMNS, Survivor.erased_at, *ASSIGNEE_COLUMNS)
+        select(*CASE_COLUMNS, Survivor.erased_at, Survivor.registered_elsewhere, *ASSIGNEE_COLUMNS)
         .join(Survivor, Survivor.id == Case.survivor_id)
         .outerjoin(CaseAssignment, and_(CaseAssignment.case_id == Case.id, CaseAssignment.ended_at.is_(None)))
         .outerjoin(User, User.id == CaseAssignment.user_id)
@@ -65,6 +65,7 @@ def _item(rows) -> dict:
         "organization_id": str(case.organization_id), "survivor_id": str(case.survivor_id),
         "opened_at": iso(case.opened_at), "closed_at": iso(case.closed_at), "closure_reason": case.closure_reason,
         "risk_level": case.risk_level, "last_contact_at": iso(case.last_contact_at),
+        "condition": case.condition, "informant": case.informant, "complaint_filed": case.complaint_filed,
         "assigned_to": [
             {"id": str(row.assignee_id), "username": row.username, "full_name": row.full_name, "role": row.role,
              "discipline": row.discipline}
@@ -72,4 +73,5 @@ def _item(rows) -> dict:
         ],
         "created_at": iso(case.created_at), "updated_at": iso(case.updated_at),
         "survivor": {"id": str(case.survivor_id), "erased": case.erased_at is not None},
+        "registered_elsewhere": case.registered_elsewhere,
     }

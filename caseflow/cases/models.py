@@ -29,6 +29,14 @@ INTAKE_CHANNELS = (
     "other_referral",
 )
 RISK_LEVELS = ("leve", "moderado", "severo")
+#: The Ficha de Registro's fields (their labels and rules: caseflow.cases.ficha).
+CONDITIONS = ("nuevo", "reingreso", "reincidente", "derivado", "continuador")
+INFORMANTS = ("survivor", "family", "neighbour", "acquaintance", "institution", "anonymous", "other")
+COMPLAINT_FILED = ("yes", "no", "unknown")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Case(UUIDPrimaryKey, Timestamps, db.Model):
@@ -36,6 +44,9 @@ class Case(UUIDPrimaryKey, Timestamps, db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('open', 'closed')", name="status"),
         CheckConstraint("priority IN ('high', 'medium', 'low')", name="priority"),
+        CheckConstraint(_in("condition", CONDITIONS), name="condition"),
+        CheckConstraint(_in("informant", INFORMANTS), name="informant"),
+        CheckConstraint(_in("complaint_filed", COMPLAINT_FILED), name="complaint_filed"),
         # The case list: one centre's cases, optionally by status, newest first. Read in index
         # order (backwards) so a page never sorts the whole centre.
         Index("ix_cases_org_opened", "organization_id", "opened_at", "id"),
@@ -61,6 +72,13 @@ class Case(UUIDPrimaryKey, Timestamps, db.Model):
     #: Set when someone reported a safety concern (e.g. at a visit): the risk must be
     #: assessed again. A new risk assessment clears it.
     risk_reassessment_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The Ficha's case condition (derived at opening: caseflow.cases.ficha).
+    condition: Mapped[str] = mapped_column(String(12), nullable=False, default="nuevo")
+    #: Who informed the centre (the Ficha's "informante"); null: not recorded.
+    informant: Mapped[str | None] = mapped_column(String(20))
+    #: Whether she filed a police complaint: recorded by hand (she may have reported before
+    #: she came) and set to ``yes`` when a police complaint referral of the case completes.
+    complaint_filed: Mapped[str] = mapped_column(String(8), nullable=False, default="unknown")
 
     survivor = relationship("Survivor")
     organization = relationship("Organization")

@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 
 from caseflow.access.policy import case_or_404, require
 from caseflow.cases import detail, services
+from caseflow.cases.ficha import code_lists as ficha_code_lists
 from caseflow.cases.schemas import (
     AssignSchema,
     CaseCreateSchema,
@@ -10,6 +11,7 @@ from caseflow.cases.schemas import (
     CasePatchSchema,
     CaseQuery,
     CaseSchema,
+    CodeListsSchema,
 )
 from caseflow.core.pagination import page_schema, paginate
 
@@ -53,3 +55,15 @@ def patch_case(changes, case_id):
 @blp.response(200, CaseDetailSchema)
 def assign_case(data, case_id):
     return services.assign(case_or_404(case_id, "case.assign"), data["user_id"])
+
+
+codes_blp = Blueprint("code_lists", __name__, url_prefix="/api/v1", description="Value lists with their labels")
+
+
+@codes_blp.get("/code-lists")
+@codes_blp.response(200, CodeListsSchema)
+def code_lists():
+    """The Ficha de Registro's value lists (case condition, informant, complaint filed) and
+    the intersectional ones (ethnicity and mother tongue as INEI's 2017 census asks them,
+    disability), each code with its label in the request's language."""
+    return ficha_code_lists()

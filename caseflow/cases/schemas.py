@@ -1,19 +1,38 @@
 import marshmallow as ma
 
-from caseflow.cases.models import INTAKE_CHANNELS, PRIORITIES, RISK_LEVELS, STATUSES, STEPS
+from caseflow.cases.models import (
+    COMPLAINT_FILED,
+    CONDITIONS,
+    INFORMANTS,
+    INTAKE_CHANNELS,
+    PRIORITIES,
+    RISK_LEVELS,
+    STATUSES,
+    STEPS,
+)
 from caseflow.core.fields import choice
 from caseflow.core.pagination import PageArgs
+
+CONDITION_DESCRIPTION = ("The Ficha de Registro's case condition; derived when the case is opened unless given "
+                         "(docs/casework.md gives the rules)")
+COMPLAINT_DESCRIPTION = "Whether she filed a police complaint; set to yes when a police complaint referral completes"
 
 
 class CaseCreateSchema(ma.Schema):
     survivor_id = ma.fields.UUID(required=True)
     intake_channel = choice(INTAKE_CHANNELS, required=True)
     priority = choice(PRIORITIES, required=True)
+    condition = choice(CONDITIONS, metadata={"description": CONDITION_DESCRIPTION})
+    informant = choice(INFORMANTS, allow_none=True, metadata={"description": "Who informed the centre"})
+    complaint_filed = choice(COMPLAINT_FILED, metadata={"description": COMPLAINT_DESCRIPTION})
 
 
 class CasePatchSchema(ma.Schema):
     intake_channel = choice(INTAKE_CHANNELS)
     priority = choice(PRIORITIES)
+    condition = choice(CONDITIONS, metadata={"description": CONDITION_DESCRIPTION})
+    informant = choice(INFORMANTS, allow_none=True, metadata={"description": "Who informed the centre"})
+    complaint_filed = choice(COMPLAINT_FILED, metadata={"description": COMPLAINT_DESCRIPTION})
     step = choice(STEPS, metadata={"description": (
         "Move the case among the six steps: forward within the entry rules, or back; "
         "closure only through POST /cases/{id}/close")})
@@ -56,6 +75,9 @@ class CaseSchema(ma.Schema):
     closure_reason = ma.fields.String(allow_none=True)
     risk_level = ma.fields.String(allow_none=True)
     last_contact_at = ma.fields.AwareDateTime(allow_none=True)
+    condition = ma.fields.String(metadata={"enum": list(CONDITIONS)})
+    informant = ma.fields.String(allow_none=True)
+    complaint_filed = ma.fields.String(metadata={"enum": list(COMPLAINT_FILED)})
     assigned_to = _Assignees(AssigneeSchema, many=True, metadata={"description": "The assigned staff"})
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
@@ -65,9 +87,15 @@ class CaseDetailSchema(CaseSchema):
     #: Who the case is about, without decrypting anything: reading her identity is a
     #: separate, audited request (``GET /survivors/{id}``), made only when it is needed.
     survivor = ma.fields.Method("_survivor", metadata={"type": "object"})
+    registered_elsewhere = ma.fields.Method("_registered_elsewhere", metadata={
+        "type": "boolean", "nullable": True,
+        "description": "She is registered at another centre too (which one is not said); null: not checked"})
 
     def _survivor(self, case):
         return SURVIVOR_REF.dump({"id": case.survivor_id, "erased": case.survivor.erased})
+
+    def _registered_elsewhere(self, case):
+        return case.survivor.registered_elsewhere
 
 
 class CaseQuery(PageArgs):
@@ -93,3 +121,22 @@ class CaseQuery(PageArgs):
 
 class AssignSchema(ma.Schema):
     user_id = ma.fields.UUID(required=True)
+
+
+class CodeLabelSchema(ma.Schema):
+    code = ma.fields.String()
+    label = ma.fields.String()
+
+
+def _code_list(description: str):
+    return ma.fields.List(ma.fields.Nested(CodeLabelSchema), metadata={"description": description})
+
+
+class CodeListsSchema(ma.Schema):
+    condition = _code_list("The case's condition (Ficha de Registro de Casos)")
+    informant = _code_list("Who informed the centre")
+    complaint_filed = _code_list("Whether she filed a police complaint")
+    ethnicity = _code_list("Ethnic self-identification (INEI census 2017, question 25)")
+    mother_tongue = _code_list("Mother tongue (INEI census 2017, question 24)")
+    disability = _code_list("Disability")
+    ubigeo_source = ma.fields.String(metadata={"description": "The UBIGEO catalogue place_ubigeo is checked against"})

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from caseflow.access.policy import scope_cases, survivor_or_404
 from caseflow.audit.services import record_model_write
-from caseflow.cases import signals
+from caseflow.cases import ficha, signals
 from caseflow.cases.models import Case, CaseAssignment, CaseCodeCounter, CaseEvent
 from caseflow.cases.recording import no_contact_days
 from caseflow.core.clock import utcnow
@@ -50,22 +50,29 @@ def next_case_code(organization: Organization, year: int) -> str:
     raise Conflict()
 
 
-def open_case(*, survivor_id: uuid.UUID, intake_channel: str, priority: str) -> Case:
+def open_case(*, survivor_id: uuid.UUID, intake_channel: str, priority: str, condition: str | None = None,
+              informant: str | None = None, complaint_filed: str = "unknown") -> Case:
     survivor = readable(survivor_or_404(survivor_id, "case.open"))
     organization = db.session.get(Organization, current_user.organization_id)
+    if condition is None:
+        condition = ficha.derive_condition(survivor.id, organization.id, intake_channel)
+    else:
+        ficha.check_condition(condition, survivor.id, organization.id)
     now = utcnow()
     case = Case(
         code=next_case_code(organization, now.year), survivor_id=survivor.id,
         organization_id=organization.id, priority=priority, intake_channel=intake_channel,
         opened_at=now, opened_by_id=current_user.id, status="open", step="engagement",
+        condition=condition, informant=informant, complaint_filed=complaint_filed,
     )
     case.ensure_id()
     db.session.add(case)
     db.session.flush()
-    add_event(case, "case_opened", {"intake_channel": intake_channel, "priority": priority})
+    add_event(case, "case_opened", {"intake_channel": intake_channel, "priority": priority, "condition": condition})
     if current_user.role in ASSIGNABLE_ROLES:
         _assign(case, current_user)
-    record_model_write("create", case, fields=["survivor_id", "intake_channel", "priority"])
+    fields = ["survivor_id", "intake_channel", "priority", "condition", "complaint_filed"]
+    record_model_write("create", case, fields=fields + (["informant"] if informant else []))
     return case
 
 
@@ -75,6 +82,8 @@ def update_case(case: Case, changes: dict) -> Case:
         from caseflow.cases import steps
 
         steps.move(case, changes.pop("step"))
+    if "condition" in changes and changes["condition"] != case.condition:
+        ficha.check_condition(changes["condition"], case.survivor_id, case.organization_id, exclude=case.id)
     before = {name: getattr(case, name) for name in changes}
     for name, value in changes.items():
         setattr(case, name, value)
@@ -85,6 +94,25 @@ def update_case(case: Case, changes: dict) -> Case:
     db.session.flush()
     follow_up_case_change(case, changed)
     return case
+
+
+def set_condition(case: Case, condition: str, cause: str) -> None:
+    """A condition derived from a new record (an incident: ``reingreso`` → ``reincidente``)."""
+    if case.condition == condition:
+        return
+    previous, case.condition = case.condition, condition
+    add_event(case, "case_updated", {"condition": condition, "from": previous, "cause": cause})
+    record_model_write("update", case, fields=["condition"], detail={"from": previous, "to": condition, "cause": cause})
+
+
+def record_complaint_filed(case: Case, cause: str) -> None:
+    """She filed a police complaint (a police complaint referral of the case completed):
+    ``complaint_filed`` becomes ``yes`` whatever it was."""
+    if case.complaint_filed == "yes":
+        return
+    previous, case.complaint_filed = case.complaint_filed, "yes"
+    add_event(case, "case_updated", {"complaint_filed": "yes", "from": previous, "cause": cause})
+    record_model_write("update", case, fields=["complaint_filed"], detail={"from": previous, "to": "yes", "cause": cause})
 
 
 def follow_up_case_change(case: Case, changed) -> None:

@@ -72,6 +72,13 @@ class Incident(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
     perpetrator_age_group: Mapped[str | None] = mapped_column(String(20))
     perpetrator_count: Mapped[int | None] = mapped_column(Integer)
     location_type: Mapped[str | None] = mapped_column(String(20))
+    #: Where it happened: the district's 6-digit UBIGEO (INEI catalogue, caseflow.core.ubigeo);
+    #: its first 2 and 4 digits are the department and the province. Null: not recorded.
+    place_ubigeo: Mapped[str | None] = mapped_column(String(6))
+    #: She agreed that this incident be counted in statistics (GBVIMS: only incidents with
+    #: consent to reporting). Without it, it counts only under
+    #: ``CASEFLOW_STATISTICS_CONSENT=administrative``.
+    consent_for_statistics: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
 
     narrative_ct: Mapped[bytes | None] = encrypted_column()

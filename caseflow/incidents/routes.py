@@ -4,7 +4,7 @@ from caseflow.access.policy import case_or_404, case_record_or_404, require
 from caseflow.core.pagination import PageArgs, page_schema, paginate
 from caseflow.incidents import services
 from caseflow.incidents.models import Incident
-from caseflow.incidents.schemas import IncidentCreateSchema, IncidentDetailSchema, IncidentSchema
+from caseflow.incidents.schemas import IncidentCreateSchema, IncidentDetailSchema, IncidentPatchSchema, IncidentSchema
 
 blp = Blueprint("incidents", __name__, url_prefix="/api/v1", description="Incidents (GBVIMS)")
 
@@ -34,3 +34,11 @@ def list_incidents(args, case_id):
 def get_incident(incident_id):
     """One incident with its narrative (the read is audited)."""
     return case_record_or_404(Incident, incident_id, "incident.read")
+
+
+@blp.patch("/incidents/<uuid:incident_id>")
+@blp.arguments(IncidentPatchSchema)
+@blp.response(200, IncidentSchema)
+def patch_incident(changes, incident_id):
+    """Correct the place of violence, or record her consent to statistical use (given or withdrawn)."""
+    return services.update_incident(case_record_or_404(Incident, incident_id, "incident.record"), changes)

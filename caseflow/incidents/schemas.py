@@ -2,6 +2,7 @@ import marshmallow as ma
 
 from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.core.pagination import PageArgs
+from caseflow.core.ubigeo import District, place
 from caseflow.incidents.classification import AGE_GROUPS
 from caseflow.incidents.models import LOCATION_TYPES, PERPETRATOR_RELATIONSHIPS, VIOLENCE_TYPES
 
@@ -35,7 +36,20 @@ class IncidentCreateSchema(ma.Schema):
     perpetrator_age_group = choice(AGE_GROUPS, allow_none=True)
     perpetrator_count = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=50))
     location_type = choice(LOCATION_TYPES, allow_none=True)
+    place_ubigeo = ma.fields.String(allow_none=True, validate=District(), metadata={
+        "description": "The district where it happened: its 6-digit UBIGEO in INEI's catalogue"})
+    consent_for_statistics = ma.fields.Boolean(load_default=False, metadata={
+        "description": "She agrees that this incident be counted in statistics (de-identified)"})
     narrative = text(20000, allow_none=True)
+
+
+class IncidentPatchSchema(ma.Schema):
+    """What may be corrected or given later: the place, and her consent to statistical use
+    (given or withdrawn)."""
+
+    place_ubigeo = ma.fields.String(allow_none=True, validate=District(), metadata={
+        "description": "The district where it happened: its 6-digit UBIGEO in INEI's catalogue"})
+    consent_for_statistics = ma.fields.Boolean()
 
 
 class FlagsSchema(ma.Schema):
@@ -63,11 +77,24 @@ class IncidentSchema(ma.Schema):
     perpetrator_age_group = ma.fields.String(allow_none=True)
     perpetrator_count = ma.fields.Integer(allow_none=True)
     location_type = ma.fields.String(allow_none=True)
+    place_ubigeo = ma.fields.String(allow_none=True)
+    place = ma.fields.Method("_place", metadata={
+        "type": "object", "nullable": True,
+        "description": "department, province and district (codes and names) of place_ubigeo"})
+    consent_for_statistics = ma.fields.Boolean()
     recorded_by_id = ma.fields.UUID(allow_none=True)
     created_at = ma.fields.AwareDateTime()
 
     def _flags(self, incident):
         return FlagsSchema().dump(incident)
+
+    def _place(self, incident):
+        found = place(incident.place_ubigeo)
+        if found is None:
+            return None
+        return {"department_code": found.department_code, "department": found.department,
+                "province_code": found.province_code, "province": found.province,
+                "district_code": found.ubigeo, "district": found.district}
 
 
 class IncidentDetailSchema(IncidentSchema):

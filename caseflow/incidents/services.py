@@ -10,10 +10,10 @@ from flask_login import current_user
 
 from caseflow.access.policy import scope_case_records
 from caseflow.audit.services import record_model_write
-from caseflow.cases import steps
+from caseflow.cases import ficha, steps
 from caseflow.cases.models import Case
 from caseflow.cases.recording import local_date, local_zone, not_in_future, survivor_age_on
-from caseflow.cases.services import add_event
+from caseflow.cases.services import add_event, set_condition
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import field_error
 from caseflow.extensions import db
@@ -22,7 +22,7 @@ from caseflow.incidents.models import Incident
 
 PLAIN_FIELDS = (
     "goods_or_money_exchanged", "violence_types", "perpetrator_relationship",
-    "perpetrator_age_group", "perpetrator_count", "location_type",
+    "perpetrator_age_group", "perpetrator_count", "location_type", "place_ubigeo", "consent_for_statistics",
 )
 
 
@@ -71,7 +71,25 @@ def record_incident(case: Case, data: dict) -> Incident:
     db.session.flush()
     add_event(case, "incident_recorded", {"incident_id": str(incident.id), "gbv_type": gbv_type})
     record_model_write("create", incident, fields=sorted(set(data) - {"survivor_age"}))
+    condition = ficha.condition_after_incident(case, occurred_at)
+    if condition is not None:
+        set_condition(case, condition, "incident_recorded")
     steps.advance(case, "assessment", "incident_recorded")
+    return incident
+
+
+def update_incident(incident: Incident, changes: dict) -> Incident:
+    """Correct the place, or record her consent to statistical use given or withdrawn later."""
+    case = db.session.get(Case, incident.case_id)
+    if changes != {"consent_for_statistics": False}:
+        steps.ensure_open(case)  # withdrawing her consent is hers to do at any time
+    changed = [name for name, value in changes.items() if getattr(incident, name) != value]
+    for name in changed:
+        setattr(incident, name, changes[name])
+    if changed:
+        add_event(case, "incident_updated", {"incident_id": str(incident.id), "fields": changed})
+        record_model_write("update", incident, fields=changed)
+    db.session.flush()
     return incident
 
 

@@ -14,7 +14,7 @@ from caseflow.access.policy import may_move_referral, require, scope_referrals
 from caseflow.audit.services import record, record_model_write
 from caseflow.cases import steps
 from caseflow.cases.models import Case
-from caseflow.cases.services import add_event
+from caseflow.cases.services import add_event, record_complaint_filed
 from caseflow.consents.services import may_share
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Conflict, Forbidden, Unprocessable, field_error
@@ -41,6 +41,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "accepted": frozenset({"in_progress", "cancelled"}),
     "in_progress": frozenset({"completed", "failed"}),
 }
+#: The police complaint: completing its referral means she filed a complaint.
+COMPLAINT_SERVICE = "complaint"
 #: A reason is required to move into these (shared domain notes).
 REASON_REQUIRED = frozenset({"rejected", "cancelled", "failed"})
 
@@ -208,6 +210,9 @@ def transition(referral: Referral, status: str, reason: str | None) -> Referral:
     _advance_clocks(referral, status, now)
     _write_event(referral, previous, status, reason, now)
     add_event(referral.case, "referral_moved", {"referral_id": str(referral.id), "from": previous, "to": status})
+    if status == "completed" and referral.service_type == COMPLAINT_SERVICE:
+        # The police received her complaint: she filed one (the case's complaint_filed).
+        record_complaint_filed(referral.case, "complaint_referral_completed")
     record_model_write("update", referral, fields=["status"] + (["reason"] if reason else []),
                        detail={"from": previous, "to": status})
     db.session.flush()

@@ -9,22 +9,31 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
 from caseflow.crypto.fields import EncryptedAttribute, encrypted_column
 from caseflow.extensions import db
+from caseflow.survivors import codes
 
 DOCUMENT_TYPES = ("DNI", "CE", "PASSPORT", "OTHER", "NONE")
 SEXES = ("female", "male", "intersex", "unknown")
-DISABILITIES = ("none", "physical", "sensory", "intellectual", "psychosocial", "multiple", "unknown")
+DISABILITIES = tuple(codes.DISABILITIES)
+ETHNICITIES = tuple(codes.ETHNICITIES)
+MOTHER_TONGUES = tuple(codes.MOTHER_TONGUES)
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Survivor(UUIDPrimaryKey, Timestamps, db.Model):
     """A survivor. Identifying values exist only as ciphertext (``*_ct`` columns).
 
     Plain columns are coded values kept for statistics and routing (sex, district, mother
-    tongue, disability), never enough on their own to identify her.
+    tongue, ethnicity, disability, interpreter), never enough on their own to identify her.
     """
 
     __tablename__ = "survivors"
     __table_args__ = (
         CheckConstraint("document_type IN ('DNI', 'CE', 'PASSPORT', 'OTHER', 'NONE')", name="document_type"),
+        CheckConstraint(_in("mother_tongue", MOTHER_TONGUES), name="mother_tongue"),
+        CheckConstraint(_in("ethnicity", ETHNICITIES), name="ethnicity"),
     )
 
     #: The centre that registered her.
@@ -34,8 +43,14 @@ class Survivor(UUIDPrimaryKey, Timestamps, db.Model):
     document_type: Mapped[str] = mapped_column(String(10), nullable=False, default="NONE")
     sex: Mapped[str | None] = mapped_column(String(10))
     district: Mapped[str | None] = mapped_column(String(6))
+    #: A code of :data:`codes.MOTHER_TONGUES` (INEI census 2017, question 24); free text
+    #: before revision 0016_ficha, which mapped it to codes.
     mother_tongue: Mapped[str | None] = mapped_column(String(40))
     disability: Mapped[str | None] = mapped_column(String(20))
+    #: Ethnic self-identification, a code of :data:`codes.ETHNICITIES` (census 2017, question 25).
+    ethnicity: Mapped[str | None] = mapped_column(String(30))
+    #: She needs an interpreter to be attended (null: not asked).
+    interpreter_needed: Mapped[bool | None] = mapped_column(Boolean)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Her document was already registered at another centre when she was registered here

@@ -5,7 +5,8 @@ from caseflow.core.fields import choice, text
 from caseflow.core.pagination import PageArgs
 from caseflow.crypto.fields import is_unreadable
 from caseflow.directory.schemas import UBIGEO
-from caseflow.survivors.models import DISABILITIES, DOCUMENT_TYPES, SEXES
+from caseflow.survivors.codes import mother_tongue_code
+from caseflow.survivors.models import DISABILITIES, DOCUMENT_TYPES, ETHNICITIES, MOTHER_TONGUES, SEXES
 
 
 class SurvivorFields(ma.Schema):
@@ -23,8 +24,19 @@ class SurvivorFields(ma.Schema):
     address = text(300, allow_none=True)
     safe_contact = text(500, allow_none=True, metadata={"description": "Safe times and ways to contact her"})
     district = ma.fields.String(allow_none=True, validate=UBIGEO)
-    mother_tongue = text(40, allow_none=True)
+    mother_tongue = choice(MOTHER_TONGUES, allow_none=True, metadata={
+        "description": "INEI census 2017 codes (GET /code-lists); a language's name (Quechua, castellano) "
+                       "is taken as its code"})
     disability = choice(DISABILITIES, allow_none=True)
+    ethnicity = choice(ETHNICITIES, allow_none=True, metadata={
+        "description": "Ethnic self-identification as INEI's 2017 census asks it (GET /code-lists)"})
+    interpreter_needed = ma.fields.Boolean(allow_none=True)
+
+    @ma.pre_load
+    def _language_names(self, data, **kwargs):
+        if isinstance(data, dict) and "mother_tongue" in data:
+            data = {**data, "mother_tongue": mother_tongue_code(data["mother_tongue"])}
+        return data
 
 
 class SurvivorCreateSchema(SurvivorFields):

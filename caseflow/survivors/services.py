@@ -19,7 +19,7 @@ from caseflow.crypto.models import DataKey
 from caseflow.extensions import db
 from caseflow.survivors.models import Survivor
 
-PLAIN_FIELDS = ("document_type", "sex", "district", "mother_tongue", "disability")
+PLAIN_FIELDS = ("document_type", "sex", "district", "mother_tongue", "disability", "ethnicity", "interpreter_needed")
 SEARCH_LIMIT = 100
 
 

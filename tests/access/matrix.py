@@ -52,6 +52,8 @@ POST   /cases/{case_id}/approvals             401         403|403     201|404   
 POST   /cases/{case_id}/assign                401         403|403     200|404     200|404     404|404     404|404     403|403
 POST   /cases/{case_id}/close                 401         403|403     409|404     409|404     403|403     403|403     403|403
 GET    /cases/{case_id}/closures              401         403|403     200|404     200|404     403|403     403|403     403|403
+GET    /cases/{case_id}/conferences           401         403|403     200|404     200|404     403|403     403|403     403|403
+POST   /cases/{case_id}/conferences           401         403|403     201|404     201|404     403|403     403|403     403|403
 GET    /cases/{case_id}/consents              401         403|403     200|404     200|404     403|403     403|403     403|403
 POST   /cases/{case_id}/consents              401         403|403     201|404     201|404     403|403     403|403     403|403
 GET    /cases/{case_id}/consents/coverage     401         403|403     200|404     200|404     403|403     403|403     403|403
@@ -67,6 +69,9 @@ POST   /cases/{case_id}/sessions              401         403|403     201|404   
 GET    /consents/{consent_id}                 401         403|403     200|404     200|404     403|403     403|403     403|403
 POST   /consents/{consent_id}/withdraw        401         403|403     200|404     200|404     403|403     403|403     403|403
 GET    /incidents/{incident_id}               401         403|403     200|404     200|404     403|403     403|403     403|403
+PATCH  /incidents/{incident_id}               401         403|403     200|404     200|404     403|403     403|403     403|403
+GET    /code-lists                            401         200         200         200         200         200         200
+GET    /conferences/{conference_id}           401         403|403     200|404     200|404     403|403     403|403     403|403
 GET    /instruments                           401         403         200         200         403         403         403
 GET    /instruments/{instrument_id}           401         403         200         200         403         403         403
 GET    /openapi.json                          200         200         200         200         200         200         200
@@ -172,6 +177,9 @@ BODIES = {
     "POST /cases/{case_id}/incidents": {
         "occurred_at": "{now}", "acts": {"psychological_abuse": True}, "violence_types": ["psicologica"],
         "perpetrator_relationship": "partner", "location_type": "home"},
+    "PATCH /incidents/{incident_id}": {"place_ubigeo": "190101", "consent_for_statistics": True},
+    "POST /cases/{case_id}/conferences": {"held_at": "{now}", "organization_ids": ["{hospital_id}"],
+                                          "decisions": "Acuerdos {n}."},
     "POST /cases/{case_id}/consents": {"recipient_sector": "health", "given_by": "survivor",
                                        "method": "verbal", "given_at": "{now}"},
     "POST /consents/{consent_id}/withdraw": {"note": "Cambió de idea."},
