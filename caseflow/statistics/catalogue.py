@@ -72,6 +72,7 @@ DIMENSIONS: dict[str, Dimension] = {d.name: d for d in (
     Dimension("sex", lazy_gettext("Sex"), (MIMP,), _per(_ALL, "survivors.sex")),
     Dimension("disability", lazy_gettext("Disability"), (MIMP,), _per(_ALL, "survivors.disability")),
     Dimension("mother_tongue", lazy_gettext("Mother tongue"), (MIMP,), _per(_ALL, "survivors.mother_tongue")),
+    Dimension("ethnicity", lazy_gettext("Ethnic self-identification"), (MIMP,), _per(_ALL, "survivors.ethnicity")),
     Dimension("department", lazy_gettext("Department"), (MIMP, AURORA),
               _per(("incident", "referral"), "incidents.place_ubigeo"), prefix=2, geographic=True),
     Dimension("province", lazy_gettext("Province"), (MIMP, AURORA),
