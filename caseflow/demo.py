@@ -48,7 +48,7 @@ SURVIVORS = [
     {"given_names": "Demo Rosa", "family_names": "Ejemplo Quispe", "alias": "Rosa D.",
      "document_type": "DNI", "document_number": "99000001", "birth_date": date(1990, 3, 14),
      "sex": "female", "phone": "+51 900 000 001", "address": "Av. Ficticia 123, Lima",
-     "safe_contact": "Llamar solo después de las 18h", "district": "150101", "mother_tongue": "castellano"},
+     "safe_contact": "Llamar solo después de las 18h", "district": "150101", "mother_tongue": "spanish"},
     {"given_names": "Demo María", "family_names": "Prueba Mamani", "alias": "Mari",
      "document_type": "DNI", "document_number": "99000002", "birth_date": date(1985, 7, 2),
      "sex": "female", "phone": "+51 900 000 002", "address": "Jr. Inventado 45, Lima",
