@@ -103,6 +103,24 @@ def check_condition(condition: str, survivor_id, organization_id, exclude=None) 
                 "centre and is not registered at another."))
 
 
+#: ``fn(case) -> bool``: the case holds proof that she filed a complaint (registered by the
+#: referrals' ``init_app``: a completed police complaint referral).
+_COMPLAINT_PROOFS: list = []
+
+
+def register_complaint_proof(fn) -> None:
+    if fn not in _COMPLAINT_PROOFS:
+        _COMPLAINT_PROOFS.append(fn)
+
+
+def check_complaint_filed(case: Case, value: str) -> None:
+    """She did file a complaint when a police complaint referral of the case completed:
+    ``no`` or ``unknown`` would then misstate it (422)."""
+    if value != "yes" and any(proof(case) for proof in _COMPLAINT_PROOFS):
+        raise field_error("complaint_filed", lazy_gettext(
+            "A police complaint referral of this case was completed: she filed a complaint."))
+
+
 def condition_after_incident(case: Case, occurred_at: datetime) -> str | None:
     """The case's new condition once an incident that happened at ``occurred_at`` is
     recorded, or None: new violence after her earlier, closed case makes it reincidente."""

@@ -84,6 +84,8 @@ def update_case(case: Case, changes: dict) -> Case:
         steps.move(case, changes.pop("step"))
     if "condition" in changes and changes["condition"] != case.condition:
         ficha.check_condition(changes["condition"], case.survivor_id, case.organization_id, exclude=case.id)
+    if "complaint_filed" in changes:
+        ficha.check_complaint_filed(case, changes["complaint_filed"])
     before = {name: getattr(case, name) for name in changes}
     for name, value in changes.items():
         setattr(case, name, value)

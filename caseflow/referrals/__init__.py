@@ -5,6 +5,7 @@ def init_app(app) -> None:
     """The deadline scan and its notification topics, the referrals' timeline entries, and
     the cases filter on an overdue referral."""
     from caseflow.cases import signals
+    from caseflow.cases.ficha import register_complaint_proof
     from caseflow.cases.services import register_case_filter
     from caseflow.closures.services import register_closure_blocker
     from caseflow.referrals import closing, scans, services, timeline
@@ -14,3 +15,4 @@ def init_app(app) -> None:
     scans.register_scans()
     timeline.register_sources()
     register_case_filter("overdue", services.overdue_cases_filter)
+    register_complaint_proof(services.complaint_completed)

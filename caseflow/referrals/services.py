@@ -235,6 +235,13 @@ def _advance_clocks(referral: Referral, status: str, now) -> None:
 
 
 # -- reading --------------------------------------------------------------------------
+def complaint_completed(case: Case) -> bool:
+    """A police complaint referral of the case was completed: she filed a complaint."""
+    return db.session.scalar(select(Referral.id).where(
+        Referral.case_id == case.id, Referral.service_type == COMPLAINT_SERVICE,
+        Referral.status == "completed").limit(1)) is not None
+
+
 def of_case(case: Case):
     return scope_referrals().where(Referral.case_id == case.id).order_by(Referral.sent_at.desc(), Referral.id)
 

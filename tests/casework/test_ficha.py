@@ -134,6 +134,10 @@ def test_complaint_filed_by_hand_and_by_a_completed_police_complaint(client):
     assert get(client, net.worker, f"/cases/{case.id}").get_json()["complaint_filed"] == "no"  # not yet filed
     assert move(client, net.officer, referral_id, "completed").status_code == 200
     assert get(client, net.worker, f"/cases/{case.id}").get_json()["complaint_filed"] == "yes"
+    # The completed complaint is proof: nobody turns her back into a woman who did not report.
+    for value in ("no", "unknown"):
+        assert_error(patch(client, net.worker, f"/cases/{case.id}", {"complaint_filed": value}), 422, "complaint_filed")
+    assert get(client, net.worker, f"/cases/{case.id}").get_json()["complaint_filed"] == "yes"
 
 
 def test_a_failed_complaint_or_another_completed_service_leaves_it_as_it_was(client):
