@@ -130,11 +130,10 @@ def register_blueprints(app: Flask) -> None:
 
     casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, approvals_blp, closures_blp)
     referrals = (timeline_blp, referrals_blp, review_blp)
-    from caseflow.console.views import bp as console_bp
-
     # The console (plain Flask, not in the OpenAPI document), on top of the API's routes.
     from caseflow.console.field import bp as field_bp
     from caseflow.console.inbox import bp as inbox_bp
+    from caseflow.console.views import bp as console_bp
 
     app.register_blueprint(console_bp)
     app.register_blueprint(field_bp)  # a visitor's phone view, /visits

@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from caseflow.access.policy import require
 from caseflow.console import bridge, views
 from caseflow.console.forms import describe, form_data
-from caseflow.core.clock import local_date, utcnow
+from caseflow.core.clock import local_date, local_zone_name, utcnow
 from caseflow.core.errors import ApiError, error_payload
 from caseflow.extensions import db
 
@@ -117,7 +117,7 @@ def _page(**context):
     context.setdefault("calendar_url", None)
     today = local_date(utcnow())
     return render_template("field/visits.html", fields=_log_fields(), new_key=lambda: uuid.uuid4().hex,
-                           cache_hours=current_app.config["CASEFLOW_FIELD_CACHE_HOURS"],
+                           cache_hours=current_app.config["CASEFLOW_FIELD_CACHE_HOURS"], zone=local_zone_name(),
                            list_from=(today - timedelta(days=LATE_DAYS)).isoformat(),
                            list_to=(today + timedelta(days=WEEK_DAYS - 1)).isoformat(), **context)
 

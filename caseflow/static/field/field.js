@@ -144,10 +144,15 @@
       });
   }
 
+  // The centre's day (the server's CASEFLOW_TIMEZONE), whatever zone the phone is set to.
   function localToday() {
-    var d = new Date();
-    var m = d.getMonth() + 1, day = d.getDate();
-    return d.getFullYear() + "-" + (m < 10 ? "0" : "") + m + "-" + (day < 10 ? "0" : "") + day;
+    var zone = root.getAttribute("data-zone") || undefined;
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
+        .format(new Date());
+    } catch (e) {
+      return new Date().toISOString().slice(0, 10);
+    }
   }
   function renderKept() {
     return get("records", "visits").then(unseal).then(function (kept) {
@@ -232,7 +237,11 @@
   function showWaiting() {
     return waiting().then(function (names) {
       if (names.length) { say(text("waiting").replace("{n}", names.length)); }
-      names.forEach(function (n) { mark(n.slice(4), "queued", text("queued")); });
+      names.forEach(function (n) {
+        var card = visitCard(n.slice(4));
+        var place = card && card.querySelector("[data-slot=queued]");
+        if (place && !place.textContent) { place.textContent = text("queued"); }  // "already" stays
+      });
     });
   }
 
