@@ -22,6 +22,7 @@ from caseflow.console.forms import describe, flat_errors, form_data
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import ApiError, error_payload
 from caseflow.extensions import db
+from caseflow.referrals.models import ONWARD_FROM_STATUSES
 from caseflow.referrals.services import REASON_REQUIRED, TRANSITIONS
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
@@ -106,7 +107,7 @@ def _referral_context(referral_id: uuid.UUID) -> dict:
     onward = _onward_endpoint()
     context = {"referral": referral, "moves": moves, "reason_required": REASON_REQUIRED, "errors": {},
                "values": {}, "message": None, "failed": None, "onward_fields": None, "organizations": []}
-    if onward and referral["status"] in ("accepted", "in_progress", "completed"):
+    if onward and referral["status"] in ONWARD_FROM_STATUSES:
         context["onward_fields"] = describe(bridge.arguments_schema(onward))
         context["organizations"] = [o for o in bridge.call("directory.list_organizations", {"per_page": "100"})[
             "items"] if o["id"] != referral["to_organization"]["id"]]

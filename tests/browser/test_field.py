@@ -132,12 +132,37 @@ def field_world(tmp_path_factory):
                             cadence_days=7, count=4)
                 first = db.session.scalars(select(Visit).where(Visit.case_id == case.id, Visit.due_on == today)).one()
                 visits[name] = (str(first.id), case.code, str(case.id))
+                if name == "A":
+                    _complaint_to_the_police(case)
         db.session.commit()
         db.session.remove()
     server = Served(app, 0)
     server.url = f"http://127.0.0.1:{server.server.server_port}"
     with server:
         yield app, server, visits
+
+
+def _complaint_to_the_police(case):
+    """Her complaint sent to the demo police station, with her consent (synthetic)."""
+    from caseflow.consents.schemas import ConsentCreateSchema
+    from caseflow.consents.services import record_consent
+    from caseflow.core.clock import utcnow
+    from caseflow.directory.models import Organization
+    from caseflow.extensions import db
+    from caseflow.incidents.schemas import IncidentCreateSchema
+    from caseflow.incidents.services import record_incident
+    from caseflow.referrals.schemas import ReferralCreateSchema
+    from caseflow.referrals.services import send
+
+    police = db.session.scalars(select(Organization).where(Organization.code == "COMISARIA-LIMA")).one()
+    now = utcnow()
+    record_incident(case, IncidentCreateSchema().load({
+        "occurred_at": (now.replace(microsecond=0)).isoformat(), "acts": {"physical_assault": True},
+        "violence_types": ["fisica"], "perpetrator_relationship": "partner", "location_type": "home"}))
+    record_consent(case, ConsentCreateSchema().load({
+        "recipient_sector": "police", "given_by": "survivor", "method": "written", "given_at": now.isoformat()}))
+    send(case, ReferralCreateSchema().load({"to_organization_id": str(police.id), "service_type": "complaint",
+                                            "priority": "high", "note": "Denuncia sintética (prueba)."}))
 
 
 def logs_of(app, visit_id: str) -> int:
@@ -346,11 +371,31 @@ def test_liaison_accepts_and_completes_a_pep_referral(phone, visitor_on, field_w
     check_page(liaison, "inbox-referral-completed")
 
     # The police liaison never sees the hospital's referral.
-    police = visitor_on(served)
+    police = phone()
     police.login("enlace.policia")
     assert police.go(referral_url.removeprefix(served.url)).status == 404
     police.go("/referrals")
-    assert "hiv_pep" not in police.page.inner_text("main")
+    page = police.page
+    assert "hiv_pep" not in page.inner_text("main")
+
+    # The police accept the complaint and refer it on to the family court.
+    page.click("a:has-text('complaint')")
+    page.wait_for_url(re.compile(r"/referrals/[0-9a-f-]{36}$"))
+    page.click("#move-accepted button")
+    expect_text(page, "#referral-status", "Aceptada")
+    page.select_option("#onward-to_organization_id", label="Juzgado de Familia de demostración (justice)")
+    page.select_option("#onward-service_type", "protective_measures")
+    page.fill("#onward-note", "Denuncia sintética remitida al juzgado")
+    check_page(police, "inbox-refer-on")
+    page.click("#onward form button")
+    expect_text(page, "main", "Se envió la nueva derivación")
+    expect_text(page, "#onward-sent", "protective_measures")
+    court = phone()
+    court.login("enlace.juzgado")
+    court.go("/referrals")
+    court.page.wait_for_selector("#news-new")
+    assert court.page.locator("#section-new a:has-text('protective_measures'), "
+                              "#section-due_soon a:has-text('protective_measures')").count() >= 1
 
 
 def expect_text(page, selector: str, text: str, timeout: float = 15000):
