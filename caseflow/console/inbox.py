@@ -35,7 +35,7 @@ DUE_SOON_HOURS = 24
 MOVE_LABELS = {"accepted": lazy_gettext("Accept"), "rejected": lazy_gettext("Reject"),
                "in_progress": lazy_gettext("Start"), "completed": lazy_gettext("Complete"),
                "failed": lazy_gettext("Could not be provided")}
-STATUS_LABELS = {"requested": lazy_gettext("New"), "accepted": lazy_gettext("Accepted"),
+STATUS_LABELS = {"requested": lazy_gettext("Requested"), "accepted": lazy_gettext("Accepted"),
                  "rejected": lazy_gettext("Rejected"), "in_progress": lazy_gettext("In progress"),
                  "completed": lazy_gettext("Completed"), "cancelled": lazy_gettext("Cancelled"),
                  "failed": lazy_gettext("Could not be provided")}
