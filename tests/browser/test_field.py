@@ -416,3 +416,26 @@ def visitor_on(browser):
     yield make
     for person in made:
         person.close()
+
+
+def test_what_the_phone_keeps_is_wiped_after_the_cache_hours(phone, field_world):
+    app, served, visits = field_world
+    mentor = phone()
+    mentor.login("mentora")
+    mentor.go("/visits")
+    mentor.ready_offline()
+    hours = app.config["CASEFLOW_FIELD_CACHE_HOURS"]
+    assert mentor.page.get_attribute("#field", "data-cache-hours") == str(hours)
+    # Her list was kept one minute more than the limit ago (the clock moved on, not the data).
+    mentor.page.evaluate("""hours => new Promise(ok => { const r = indexedDB.open('caseflow-field');
+        r.onsuccess = () => { const t = r.result.transaction('records', 'readwrite');
+          const s = t.objectStore('records'); const q = s.get('meta');
+          q.onsuccess = () => { s.put({...q.result, saved_at: Date.now() - hours * 3600000 - 60000}, 'meta'); };
+          t.oncomplete = () => { r.result.close(); ok(); }; }; })""", hours)
+    mentor.context.set_offline(True)
+    mentor.page.reload()
+    expect_text(mentor.page, "#field-status", f"más de {hours} horas")
+    assert mentor.page.locator("article.visit").count() == 0  # nothing of hers is shown
+    held = mentor.storage()
+    assert not [e for e in held["idb"] if e["key"] in ("visits", "meta") or e["key"].startswith("log:")]
+    mentor.context.set_offline(False)

@@ -20,6 +20,7 @@
   var isShell = root.getAttribute("data-shell") === "true";
   var statusLine = document.getElementById("field-status");
   var dbPromise = null;
+  var wipedForAge = false;  // said once on the page: what it kept was older than the limit
 
   function text(name) { return root.getAttribute("data-text-" + name) || ""; }
   function say(message) { if (statusLine) { statusLine.textContent = message; } }
@@ -114,7 +115,7 @@
       var now = Date.now();
       if (meta && (meta.user !== userId || now - meta.saved_at > hours * 3600 * 1000)) {
         var expired = meta.user === userId;
-        return wipe().then(function () { if (expired) { say(text("expired")); } });
+        return wipe().then(function () { if (expired) { wipedForAge = true; say(text("expired")); } });
       }
       return null;
     });
@@ -156,7 +157,7 @@
   }
   function renderKept() {
     return get("records", "visits").then(unseal).then(function (kept) {
-      if (!kept) { say(text("nothing")); return; }
+      if (!kept) { if (!wipedForAge) { say(text("nothing")); } return; }
       say(text("offline"));
       var template = document.getElementById("visit-template");
       var today = localToday();
