@@ -264,6 +264,7 @@ def test_offline_log_after_a_lost_answer_and_a_reload_is_one_log(phone, browser,
     page.wait_for_selector(f"#visit-{visit_id}")
     assert code in page.inner_text("[data-section=today]")
     expect_text(page, f"#visit-{visit_id} [data-slot=queued]", "Guardado en este teléfono")
+    assert page.locator("#idle-limit").count() == 0  # no countdown sending her to an unreachable sign-in
     check_page(mentor, "field-visits-offline")
 
     # Back online, but the server's answer to the first send is lost on the way: the log is

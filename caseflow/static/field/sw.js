@@ -13,6 +13,7 @@ var FILES = [
   "/static/console/console.js",
   "/static/field/field.css",
   "/static/field/field.js",
+  "/static/field/shell.js",
   "/static/field/manifest.json",
   "/static/field/icon-192.png",
   "/static/field/icon-512.png"
