@@ -93,6 +93,8 @@ def _sections(items: list[dict]) -> dict[str, list[dict]]:
     today = local_date(utcnow()).isoformat()
     sections = {"late": [], "today": [], "week": []}
     for item in items:
+        if not item.get("id"):
+            continue  # a visit projected beyond the scheduler's horizon: nothing to open or log yet
         if item["due_on"] < today:
             if item["status"] == "planned":
                 sections["late"].append(item)

@@ -147,3 +147,15 @@ def test_a_rejection_needs_its_reason_and_changes_nothing_without_it(client, dem
     assert re.search(r'id="referral-status">Solicitada<', _page(client, f"/referrals/{referral_id}"))
     news = _page(client, "/referrals/news")
     assert "derivación nueva" in news
+
+
+def test_her_calendar_link_is_shown_once_and_holds_no_address(client, demo):  # noqa: F811
+    sign_in(client, "mentora")
+    made = client.post("/visits/calendar", data={"csrf_token": _csrf(_page(client))})
+    assert made.status_code == 200
+    url = re.search(r'id="calendar-url"[^>]*href="([^"]+)"', made.get_data(as_text=True)).group(1)
+    assert "token=" in url and url not in _page(client)  # shown once
+    client.post("/logout", data={"csrf_token": _csrf(_page(client, "/"))})
+    feed = client.get("/" + url.split("://", 1)[1].split("/", 1)[1])  # signed out: the token alone
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    assert "CEM-LIMA-" in feed.get_data(as_text=True) and ADDRESS not in feed.get_data(as_text=True)

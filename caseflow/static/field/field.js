@@ -135,7 +135,7 @@
         return response.json();
       }).then(function (page) {
         // Only what the list shows; a field the API might add later is not kept.
-        var items = page.items.map(function (item) {
+        var items = page.items.filter(function (item) { return !!item.id; }).map(function (item) {
           var kept = {};
           LIST_FIELDS.forEach(function (name) { kept[name] = item[name]; });
           return kept;
