@@ -70,6 +70,9 @@ def build_config(environ=os.environ, instance_path: Path | None = None) -> dict:
         "CASEFLOW_STATISTICS_CONSENT": environ.get("CASEFLOW_STATISTICS_CONSENT", "consent").strip().lower(),
         # Training sessions a mentor attends before she is assigned visits (Programa Aurora: 10).
         "CASEFLOW_MENTOR_TRAINING_SESSIONS": int(environ.get("CASEFLOW_MENTOR_TRAINING_SESSIONS", "10")),
+        # Hours a visitor's phone keeps her encrypted visit list and unsent visit logs
+        # (docs/security.md, "A visitor's phone"); then the page wipes them.
+        "CASEFLOW_FIELD_CACHE_HOURS": int(environ.get("CASEFLOW_FIELD_CACHE_HOURS", "12")),
         # Bits kept of each blind-index HMAC: few enough that every index value is shared by
         # a handful of survivors at the expected population (2**16 buckets for ~100,000).
         "CASEFLOW_BLIND_INDEX_BITS": int(environ.get("CASEFLOW_BLIND_INDEX_BITS", "16")),

@@ -133,12 +133,16 @@ def register_blueprints(app: Flask) -> None:
     casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, conferences_blp, approvals_blp,
                 closures_blp)
     referrals = (timeline_blp, referrals_blp, review_blp)
+    # The console (plain Flask, not in the OpenAPI document), on top of the API's routes.
+    from caseflow.console.field import bp as field_bp
+    from caseflow.console.inbox import bp as inbox_bp
     from caseflow.console.views import bp as console_bp
 
-    # The console (plain Flask, not in the OpenAPI document), on top of the API's routes.
     app.register_blueprint(console_bp)
+    app.register_blueprint(field_bp)  # a visitor's phone view, /visits
+    app.register_blueprint(inbox_bp)  # a liaison's referral inbox, /referrals; notifications
     for endpoint, view in app.view_functions.items():
-        if endpoint.startswith("console."):
+        if endpoint.startswith(("console.", "field.", "inbox.")):
             # A page answers a stranger by sending her to /login (the console's own check),
             # not with the API's 401.
             view.caseflow_public = True

@@ -68,6 +68,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                                "notification.read"}),
     # Liaisons act for the receiving organization of a referral: read it, respond to it.
     "liaison": frozenset({"directory.read", "deadline_rule.read", "referral.read", "referral.respond",
+                          # Refer on what her organization received (the police to the court).
+                          "referral.onward",
                           "notification.read", "restriction.facility_read"}),
 }
 
@@ -375,7 +377,15 @@ def may_read_referral_note(referral, user=None) -> bool:
         return user.organization_id == referral.from_organization_id
     if user.role in RECEIVING_ROLES and user.organization_id == referral.to_organization_id:
         return consent_in_effect(referral.case, referral.to_organization)
+    if user.role in RECEIVING_ROLES and user.organization_id == getattr(referral, "referred_by_organization_id", None):
+        return True  # the organization that referred on wrote it
     return False
+
+
+def may_refer_onward(referral, user=None) -> bool:
+    """Only the receiving organization of a referral sends it on (its liaisons)."""
+    user = user or current_user
+    return may(user, "referral.onward") and user.organization_id == referral.to_organization_id
 
 
 def may_read_visit_log_notes(log, user=None) -> bool:

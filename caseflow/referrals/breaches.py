@@ -171,7 +171,7 @@ def listing_statement():
             referral.priority, referral.status, referral.sent_at, referral.sent_by_id, referral.due_at,
             referral.next_due_at, referral.accepted_at, referral.completed_at, referral.closed_at,
             referral.consent_id, referral.mandatory_report, referral.mandatory_report_basis,
-            referral.survivor_informed,
+            referral.survivor_informed, referral.parent_referral_id, referral.referred_by_organization_id,
             sender.c.id.label("from_id"), sender.c.code.label("from_code"), sender.c.name.label("from_name"),
             sender.c.sector.label("from_sector"),
             receiver.c.id.label("to_id"), receiver.c.code.label("to_code"), receiver.c.name.label("to_name"),

@@ -41,14 +41,24 @@ def serving_sector(organization_sector: str) -> str:
     return SERVED_AS_SECTOR.get(organization_sector, organization_sector)
 PRIORITIES = ("high", "medium", "low")
 
+#: Where a receiving organization's legal duty to send a case on (a ``referred_on`` clock,
+#: the police's to the family court: Ley 30364, art. 15) takes it without her consent, and
+#: where sending it meets that clock. Onward referrals elsewhere need her consent for the
+#: recipient like any other.
+ONWARD_DUTY_SECTORS = ("justice",)
+#: A referral is sent on once its receiving organization has taken it up.
+ONWARD_FROM_STATUSES = ("accepted", "in_progress")
+
 #: FHIR Task states (shared domain notes, "Referral states").
 STATUSES = ("requested", "accepted", "rejected", "in_progress", "completed", "cancelled", "failed")
 OPEN_STATUSES = ("requested", "accepted", "in_progress")
 FINAL_STATUSES = ("rejected", "completed", "cancelled", "failed")
 
-#: Where a clock starts, and which step of the referral stops it.
+#: Where a clock starts, and which step of the referral stops it. ``referred_on``: the
+#: receiving organization sends the case on (an onward referral, e.g. the police send the
+#: complaint to the family court; Ley 30364, art. 15).
 ANCHORS = ("incident", "referral_sent", "referral_accepted")
-MILESTONES = ("accepted", "completed")
+MILESTONES = ("accepted", "completed", "referred_on")
 
 
 def _in(column: str, values) -> str:
@@ -91,7 +101,8 @@ class DeadlineRule(UUIDPrimaryKey, Timestamps, db.Model):
 
 
 #: What the referral-timelines report reads of a referral besides its period (and centre).
-REPORTED_COLUMNS = ("sector", "service_type", "status", "accepted_at", "completed_at", "deadline_rule_id", "id")
+REPORTED_COLUMNS = ("sector", "service_type", "status", "accepted_at", "completed_at", "deadline_rule_id", "id",
+                    "parent_referral_id")
 
 
 class Referral(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
@@ -142,6 +153,12 @@ class Referral(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
     survivor_informed: Mapped[bool | None] = mapped_column(Boolean)
     #: The incident whose time starts clinical clocks.
     incident_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("incidents.id"))
+    #: An onward referral: the referral whose receiving organization sent this one on (the
+    #: police's complaint sent to the family court), and that organization. The referral
+    #: stays the case's centre's (``from_organization_id``): its team follows the chain.
+    parent_referral_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("referrals.id"), index=True)
+    referred_by_organization_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("organizations.id"))
 
     deadline_rule_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("deadline_rules.id"))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -158,6 +175,7 @@ class Referral(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
     case = relationship("Case", lazy="joined", innerjoin=True)
     from_organization = relationship("Organization", foreign_keys=[from_organization_id], lazy="joined")
     to_organization = relationship("Organization", foreign_keys=[to_organization_id], lazy="joined")
+    referred_by_organization = relationship("Organization", foreign_keys=[referred_by_organization_id])
     deadline_rule = relationship(DeadlineRule, lazy="joined")
     clocks = relationship("ReferralClock", lazy="selectin",
                           order_by="(ReferralClock.due_at, ReferralClock.milestone)",

@@ -10,7 +10,8 @@ import io
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Integer, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from caseflow.extensions import db
 from caseflow.referrals.models import Referral, ReferralClock
@@ -20,7 +21,7 @@ CSV_COLUMNS = (
     "sector", "service_type", "count", "accepted", "completed",
     "median_hours_to_acceptance", "p90_hours_to_acceptance",
     "median_hours_to_completion", "p90_hours_to_completion",
-    "with_deadline", "within_deadline", "share_within_deadline",
+    "with_deadline", "within_deadline", "share_within_deadline", "onward", "sent_on",
 )
 
 
@@ -57,6 +58,8 @@ def _counts(conditions: list, now: datetime, *extra_columns):
     )
     within = and_(clock.met_at.is_not(None), clock.met_at <= clock.due_at)
     one = literal(1)
+    child = aliased(Referral)
+    sent_on = exists().where(child.parent_referral_id == Referral.id)
     statement = (
         select(
             Referral.sector, Referral.service_type, func.count().label("count"),
@@ -64,6 +67,9 @@ def _counts(conditions: list, now: datetime, *extra_columns):
             func.count(Referral.completed_at).label("completed"),
             func.count(case((and_(has_clock, decided), one))).label("with_deadline"),
             func.count(case((and_(has_clock, within), one))).label("within_deadline"),
+            # The chain: referrals a receiving organization sent on, and those it sent on from.
+            func.count(Referral.parent_referral_id).label("onward"),
+            func.count(case((sent_on, one))).label("sent_on"),
             *extra_columns,
         )
         .select_from(Referral)

@@ -66,6 +66,10 @@ class ReportRowSchema(ma.Schema):
     with_deadline = ma.fields.Integer(metadata={"description": "Referrals whose deadline has a result"})
     within_deadline = ma.fields.Integer()
     share_within_deadline = ma.fields.Float(allow_none=True)
+    onward = ma.fields.Integer(metadata={
+        "description": "Of these, referrals a receiving organization sent on (parent_referral_id set)"})
+    sent_on = ma.fields.Integer(metadata={
+        "description": "Of these, referrals whose receiving organization sent the case on"})
 
 
 class ReportSchema(ma.Schema):

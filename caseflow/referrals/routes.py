@@ -10,6 +10,7 @@ from caseflow.referrals.schemas import (
     DeadlineRulePatchSchema,
     DeadlineRuleQuery,
     DeadlineRuleSchema,
+    OnwardSchema,
     ReferralCreateSchema,
     ReferralDetailSchema,
     ReferralQuery,
@@ -64,6 +65,18 @@ def move_referral(data, referral_id):
     or fails it; the referring centre cancels it. A reason is required for rejected,
     cancelled and failed. An impossible move, or one that lost a race, is 409."""
     return services.transition(referral_or_404(referral_id), data["status"], data.get("reason"))
+
+
+@blp.post("/referrals/<uuid:referral_id>/onward")
+@blp.arguments(OnwardSchema)
+@blp.response(201, ReferralDetailSchema)
+def refer_onward(data, referral_id):
+    """The receiving organization sends the case on (the police send the complaint to the
+    family court): a new referral with `parent_referral_id`. Sending it meets the parent's
+    `referred_on` clock (Ley 30364, art. 15) and starts the recipient's own clocks. The
+    legal duty is its basis toward the justice sector (recorded like a mandatory report);
+    elsewhere her consent for the recipient is needed (409)."""
+    return services.refer_onward(referral_or_404(referral_id), data)
 
 
 # -- deadline rules -------------------------------------------------------------------

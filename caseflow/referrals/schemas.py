@@ -87,6 +87,14 @@ class ReferralCreateSchema(ma.Schema):
         "description": "Send without consent where the law requires a report (separate permission, audited)"})
 
 
+class OnwardSchema(ma.Schema):
+    """What the receiving organization sends on, and to whom (the police to the family court)."""
+
+    to_organization_id = ma.fields.UUID(required=True)
+    service_type = choice(SERVICE_TYPES, required=True)
+    note = text(5000, allow_none=True, metadata={"description": "Encrypted; read by the recipient under her consent"})
+
+
 class TransitionSchema(ma.Schema):
     status = choice(STATUSES, required=True)
     reason = text(2000, allow_none=True, metadata={"description": "Required for rejected, cancelled and failed"})
@@ -138,6 +146,10 @@ class ReferralSchema(ma.Schema):
     closed_at = ma.fields.AwareDateTime(allow_none=True)
     consent_id = ma.fields.UUID(allow_none=True)
     mandatory_report = ma.fields.Method("_mandatory", metadata={"type": "object", "nullable": True})
+    parent_referral_id = ma.fields.UUID(allow_none=True, metadata={
+        "description": "The referral whose receiving organization sent this one on (onward referrals)"})
+    referred_by_organization_id = ma.fields.UUID(allow_none=True, metadata={
+        "description": "The organization that sent it on (null: sent by the centre)"})
     clocks = ma.fields.Nested(ClockSchema, many=True)
 
     def _mandatory(self, referral):
@@ -193,6 +205,8 @@ def referral_items(rows, now) -> list[dict]:
                 "mandatory_report": {"legal_basis": row.mandatory_report_basis,
                                      "survivor_informed": row.survivor_informed}
                 if row.mandatory_report else None,
+                "parent_referral_id": text_or_none(row.parent_referral_id),
+                "referred_by_organization_id": text_or_none(row.referred_by_organization_id),
                 "clocks": [],
             }
             items.append(item)
@@ -231,8 +245,30 @@ class _ReferralEvents(ma.fields.Nested):
         return events_of(obj)
 
 
+class OnwardRefSchema(ma.Schema):
+    """A referral sent on from this one: codes and times only (no note, no identity)."""
+
+    id = ma.fields.UUID()
+    to_organization = ma.fields.Nested(OrganizationRefSchema)
+    sector = ma.fields.String()
+    service_type = ma.fields.String()
+    status = ma.fields.String()
+    created_at = ma.fields.AwareDateTime(attribute="sent_at")
+    due_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class _Onward(ma.fields.Nested):
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        from caseflow.referrals.services import onward_of
+
+        return onward_of(obj)
+
+
 class ReferralDetailSchema(ReferralSchema):
     """With the note, the events and as much of her identity as the reader may see."""
+
+    onward = _Onward(OnwardRefSchema, many=True, metadata={
+        "description": "Referrals its receiving organization sent on from this one (the chain)"})
 
     note = ma.fields.Method("_note", metadata={"type": "string", "nullable": True, "description": (
         "The sending centre's note: for the receiving organization only while her consent to it is in effect")})

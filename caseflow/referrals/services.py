@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import select, update
 
-from caseflow.access.policy import may_move_referral, require, scope_referrals
+from caseflow.access.policy import may_move_referral, may_refer_onward, require, scope_referrals
 from caseflow.audit.services import record, record_model_write
 from caseflow.cases import steps
 from caseflow.cases.models import Case
@@ -24,6 +24,8 @@ from caseflow.incidents.models import Incident
 from caseflow.referrals import deadlines
 from caseflow.referrals.models import (
     FINAL_STATUSES,
+    ONWARD_DUTY_SECTORS,
+    ONWARD_FROM_STATUSES,
     RECEIVING_SECTORS,
     SERVICE_SECTORS,
     STATUSES,
@@ -134,6 +136,83 @@ def send(case: Case, data: dict) -> Referral:
                        "to_organization_id": str(organization.id),
                        "survivor_informed": referral.survivor_informed})
     return referral
+
+
+# -- sending on -----------------------------------------------------------------------
+def _onward_duty(parent: Referral, organization: Organization) -> ReferralClock | None:
+    """The parent's clock whose rule obliges its receiver to send the case on to this
+    organization's sector (the police's to the family court), if any."""
+    if serving_sector(organization.sector) not in ONWARD_DUTY_SECTORS:
+        return None
+    duties = [c for c in parent.clocks if c.milestone == "referred_on"]
+    running = [c for c in duties if c.running]
+    return min(running or duties, key=lambda c: c.due_at) if duties else None
+
+
+def refer_onward(parent: Referral, data: dict) -> Referral:
+    """The receiving organization sends the case on (the police send the complaint to the
+    family court): a new referral of the case's centre carrying ``parent_referral_id``.
+    The legal duty behind the parent's ``referred_on`` clock is its basis, recorded like a
+    mandatory report; sending it meets that clock, and the new referral's own clocks start."""
+    if not may_refer_onward(parent):
+        raise Forbidden(lazy_gettext("Only the organization that received a referral sends it on."))
+    case = parent.case
+    steps.ensure_open(case)
+    if parent.status not in ONWARD_FROM_STATUSES:
+        raise Conflict(lazy_gettext("Accept the referral before sending it on; an ended one is not sent on."))
+    service_type = data["service_type"]
+    organization = _recipient(case, data["to_organization_id"], service_type)
+    if organization.id == parent.to_organization_id:
+        raise field_error("to_organization_id", lazy_gettext("A referral is sent on to another organization."))
+    duty = _onward_duty(parent, organization)
+    decision = may_share(case, organization)
+    if duty is None and not decision:
+        raise Conflict(CONSENT_WITHDRAWN if decision.reason == "consent_withdrawn" else NO_CONSENT)
+    incident = db.session.get(Incident, parent.incident_id) if parent.incident_id else None
+    now = utcnow()
+    basis = duty.rule.source if duty is not None else None
+    child = Referral(
+        case_id=case.id, survivor_id=case.survivor_id, from_organization_id=case.organization_id,
+        to_organization_id=organization.id, sector=serving_sector(organization.sector), service_type=service_type,
+        priority=parent.priority, status="requested", sent_at=now, sent_by_id=current_user.id,
+        consent_id=decision.consent.id if decision else None,
+        mandatory_report=duty is not None, mandatory_report_basis=basis,
+        incident_id=incident.id if incident else None,
+        parent_referral_id=parent.id, referred_by_organization_id=parent.to_organization_id,
+    )
+    child.ensure_id()
+    if data.get("note"):
+        child.note = data["note"]
+    db.session.add(child)
+    db.session.flush()
+    _start_clocks(child, rules_in_effect(service_type, child.priority, now), incident)
+    _write_event(child, None, "requested", None, now)
+    met = None
+    if duty is not None and duty.running:
+        duty.met_at = now
+        met = duty
+        _refresh_next_due(parent)
+    detail = {"referral_id": str(child.id), "parent_referral_id": str(parent.id), "service_type": service_type,
+              "to_organization_id": str(organization.id),
+              "referred_by_organization_id": str(parent.to_organization_id),
+              "mandatory_report": child.mandatory_report}
+    add_event(case, "referral_sent", detail)
+    record_model_write("create", child, fields=sorted(data),
+                       detail={**detail, "consent": decision.reason,
+                               "parent_clock_met": met.rule.code if met is not None else None})
+    if duty is not None:
+        # The legal duty overrides her consent as a mandatory report does: its own entry.
+        record("mandatory_report", "referrals", child.id, case_id=case.id, survivor_id=case.survivor_id,
+               detail={"legal_basis": basis, "consent": decision.reason, "onward_from": str(parent.id),
+                       "to_organization_id": str(organization.id)})
+    db.session.flush()
+    return child
+
+
+def onward_of(referral: Referral) -> list[Referral]:
+    """The referrals its receiving organization sent on from this one, in order."""
+    return list(db.session.scalars(select(Referral).where(Referral.parent_referral_id == referral.id)
+                                   .order_by(Referral.sent_at, Referral.id)).unique())
 
 
 def _start_clocks(referral: Referral, rules: list[DeadlineRule], incident: Incident | None) -> None:

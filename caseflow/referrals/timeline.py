@@ -38,10 +38,25 @@ def referral_entries(case: Case):
     by_referral: dict = {}
     for event in sorted(events, key=event_order):
         by_referral.setdefault(event.referral_id, []).append(event)
+    by_id = {r.id: r for r in referrals}
     for referral in sorted(referrals, key=lambda r: (r.sent_at, str(r.id))):
         headline = next((c for c in referral.clocks if c.rule_id == referral.deadline_rule_id), None)
         base = {"referral_id": str(referral.id), "service_type": referral.service_type,
                 "to_organization_id": str(referral.to_organization_id)}
+        parent = by_id.get(referral.parent_referral_id)
+        if parent is not None:
+            # The chain: the parent's receiver sent the case on; the duty clock it met, if any.
+            duty = next((c for c in parent.clocks if c.milestone == "referred_on" and c.met_at is not None
+                         and c.met_at == referral.sent_at), None)
+            base["parent_referral_id"] = str(parent.id)
+            yield TimelineEntry(
+                referral.sent_at, "referral_referred_on", parent.sector,
+                deadline_at=duty.due_at if duty else None, met=_clock_met(duty, parent, now) if duty else None,
+                record_id=referral.id,
+                detail={"referral_id": str(parent.id), "service_type": parent.service_type,
+                        "to_organization_id": str(parent.to_organization_id),
+                        "onward_referral_id": str(referral.id), "onward_service_type": referral.service_type,
+                        "onward_to_organization_id": str(referral.to_organization_id)})
         yield TimelineEntry(
             referral.sent_at, "referral_sent", referral.sector, deadline_at=referral.due_at,
             met=_clock_met(headline, referral, now) if headline else None, record_id=referral.id,

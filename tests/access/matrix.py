@@ -119,6 +119,7 @@ POST   /cases/{case_id}/referrals         401         403|403     201|404     20
 GET    /referrals                         401         403         200         200         403         403         200
 GET    /referrals/{referral_id}           401         403|403     200|404     200|404     403|403     403|403     200|404
 POST   /referrals/{referral_id}/transitions 401       403|403     403|404     403|404     403|403     403|403     200|404
+POST   /referrals/{referral_id}/onward    401         403|403     403|404     403|404     403|403     403|403     4xx|404
 GET    /cases/{case_id}/timeline          401         403|403     200|404     200|404     404|404     404|404     403|403
 GET    /supervision/overdue               401         403         200         403         403         403         403
 GET    /reports/referral-timelines        401         403         200         403         403         403         403
@@ -205,6 +206,7 @@ BODIES = {
     "POST /cases/{case_id}/referrals": {"to_organization_id": "{hospital_id}", "service_type": "hiv_pep",
                                         "priority": "high"},
     "POST /referrals/{referral_id}/transitions": {"status": "accepted"},
+    "POST /referrals/{referral_id}/onward": {"to_organization_id": "{hospital_id}", "service_type": "hiv_pep"},
     "POST /deadline-rules": {"code": "matrix_rule_{n}", "label": "Regla {n}", "service_type": "other",
                              "anchor": "referral_sent", "milestone": "accepted", "hours": 48,
                              "source": "Matriz de acceso", "effective_from": "{now}"},

@@ -108,17 +108,20 @@ def test_a_rape_case_across_health_and_justice(client):
         {"sector": "health", "service_type": "hiv_pep", "count": 1, "accepted": 1, "completed": 1,
          "median_hours_to_acceptance": 2.0, "p90_hours_to_acceptance": 2.0,
          "median_hours_to_completion": 4.0, "p90_hours_to_completion": 4.0,
-         "with_deadline": 1, "within_deadline": 1, "share_within_deadline": 1.0},
+         "with_deadline": 1, "within_deadline": 1, "share_within_deadline": 1.0,
+         "onward": 0, "sent_on": 0},
         {"sector": "justice", "service_type": "protective_measures", "count": 1, "accepted": 1, "completed": 1,
          "median_hours_to_acceptance": 1.92, "p90_hours_to_acceptance": 1.92,
          "median_hours_to_completion": 29.92, "p90_hours_to_completion": 29.92,
-         "with_deadline": 1, "within_deadline": 0, "share_within_deadline": 0.0},
+         "with_deadline": 1, "within_deadline": 0, "share_within_deadline": 0.0,
+         "onward": 0, "sent_on": 0},
     ]
     assert csv_report.status_code == 200 and csv_report.mimetype == "text/csv"
     assert csv_report.get_data(as_text=True).splitlines() == [
         "sector,service_type,count,accepted,completed,median_hours_to_acceptance,p90_hours_to_acceptance,"
-        "median_hours_to_completion,p90_hours_to_completion,with_deadline,within_deadline,share_within_deadline",
-        "health,hiv_pep,1,1,1,2.0,2.0,4.0,4.0,1,1,1.0",
-        "justice,protective_measures,1,1,1,1.92,1.92,29.92,29.92,1,0,0.0",
+        "median_hours_to_completion,p90_hours_to_completion,with_deadline,within_deadline,share_within_deadline,"
+        "onward,sent_on",
+        "health,hiv_pep,1,1,1,2.0,2.0,4.0,4.0,1,1,1.0,0,0",
+        "justice,protective_measures,1,1,1,1.92,1.92,29.92,29.92,1,0,0.0,0,0",
     ]
     assert overdue_now["items"] == []  # both done: nothing left running
