@@ -31,6 +31,19 @@ LABELS = {
     "acts": lazy_gettext("Acts"), "violence_types": lazy_gettext("Violence types"),
     "assigned_to": lazy_gettext("Assigned to"), "awaiting_approval": lazy_gettext("Awaiting approval"),
     "no_contact": lazy_gettext("No contact for 30 days"), "overdue": lazy_gettext("Overdue referral"),
+    "custody": lazy_gettext("Custody"), "facility_id": lazy_gettext("Penitentiary establishment"),
+    "since": lazy_gettext("Since"), "expected_release_on": lazy_gettext("Expected release"),
+    "screened_at": lazy_gettext("Screened at"), "notes": lazy_gettext("Notes"),
+    "disclosed_at": lazy_gettext("Disclosed at"), "legal_recourse": lazy_gettext("Her decision on legal recourse"),
+    "authority_id": lazy_gettext("Competent authority"), "consent_method": lazy_gettext("How she consented"),
+    "protect_from_retaliation": lazy_gettext("Protect her from retaliation"),
+    "referral_id": lazy_gettext("Referral"), "person_name": lazy_gettext("Person's name"),
+    "relationship": lazy_gettext("Relationship"), "active": lazy_gettext("Active"),
+    "delivered_at": lazy_gettext("Delivered at"), "held_on": lazy_gettext("Held on"), "topic": lazy_gettext("Topic"),
+    "code": lazy_gettext("Code"), "name": lazy_gettext("Name"), "sector": lazy_gettext("Sector"),
+    "service_types": lazy_gettext("Service types"), "full_name": lazy_gettext("Full name"),
+    "email": lazy_gettext("Email"), "role": lazy_gettext("Role"), "organization_id": lazy_gettext("Organization"),
+    "token": lazy_gettext("Activation code"),
 }
 
 

@@ -320,7 +320,9 @@ def _case_context(case_id: uuid.UUID) -> dict:
     instruments = bridge.call("risk.list_instruments")["items"] if may(current_user, "risk.read") else []
     organizations = bridge.call("directory.list_organizations", {"per_page": "100"})["items"]
     timeline = charts.clock_timeline(sections["referrals"] or [])
-    return {"case": case, "sections": sections, "forms": forms, "instruments": instruments,
+    from caseflow.console.custody import custody_summary
+
+    return {"case": case, "custody": custody_summary(case), "sections": sections, "forms": forms, "instruments": instruments,
             "organizations": organizations, "timeline": timeline, "errors": {}, "values": {}, "failed": None,
             "message": None, "name": None, "record_forms": {
                 kind: describe(bridge.arguments_schema(endpoint)) for kind, (endpoint, _) in RECORD_ACTIONS.items()}}
@@ -429,3 +431,4 @@ def audit_trail():
 
 # -- administration: caseflow.console.admin ---------------------------------------------------
 from caseflow.console import admin as _admin_pages  # noqa: E402,F401  (its routes join this blueprint)
+from caseflow.console import custody as _custody_pages  # noqa: E402,F401  (the same)
