@@ -36,6 +36,11 @@ def test_administration_creates_an_account_she_activates_and_a_supervisor_trains
     assert admin.page.url.endswith("/admin")
     check_page(admin, "admin")
     page = admin.page
+    page.click("#organizations table a >> nth=0")
+    page.wait_for_load_state()
+    assert "/admin/organizations/" in page.url and page.locator("#org-service_types-medical_care").count() == 1
+    check_page(admin, "organization")
+    admin.go("/admin")
     page.click("#accounts details:not(.d-inline-block) summary")
     page.fill("#acc-username", "mentora.nueva")
     page.fill("#acc-full_name", "Mentora Sintética Nueva")
