@@ -81,9 +81,24 @@ def server_env(url: str) -> dict:
     return env
 
 
+#: Extra gunicorn settings for every server a benchmark starts (both the baseline and
+#: caseflow, so that they stay alike): e.g. ``["-k", "gthread", "--threads", "8"]``.
+GUNICORN_EXTRA: list[str] = []
+
+
+def free_port() -> int:
+    """A port nobody listens on now (benchmarks share the machine with other work)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def start_server(app_spec: str, port: int, env: dict, workers: int = 2) -> subprocess.Popen:
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
+        [PYTHON, "-m", "gunicorn", "-w", str(workers), *GUNICORN_EXTRA, "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", app_spec],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 60
     while time.time() < deadline:

@@ -1,56 +1,143 @@
 """Each console page's server time against the API route it shows, in the same run.
 
-    PYTHONPATH=. CASEFLOW_ENV=testing .venv/bin/python -m bench.console_pages [ROUNDS]
+    # the demo data (SQLite, in a scratch folder):
+    PYTHONPATH=. CASEFLOW_ENV=testing .venv/bin/python -m bench.console_pages --rounds 200
+    # the dashboard and the case list at 100,000 cases on PostgreSQL:
+    CASEFLOW_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_console \\
+      PYTHONPATH=. CASEFLOW_ENV=testing .venv/bin/python -m bench.console_pages \\
+      --db postgresql --size 100000 --name bench_console --rounds 30 [--reuse]
 
-On the demo data (SQLite, in a scratch folder), through Flask's test client (no network):
-the page and its API route alternate, ROUNDS times each (default 200), and the medians and
-their ratio are printed. Not yet part of ``make bench`` (no size parameter, no table in
-docs/performance.md): the dashboard and the case list at 100,000 cases are still to measure.
+Through Flask's test client (no network, one process: the server's own time): each page and
+its API route alternate, ROUNDS times each after a warm-up, and the medians, the 90th
+percentiles and the page/API ratio are printed (and saved under bench/results with --size).
+With ``--size`` the database is made by ``bench.http_foundation.prepare`` (bench/generate.py:
+one centre, ``size`` survivors each with a case) and a supervisor of that centre is added.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import re
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from caseflow.demo import DEMO_PASSWORD
-from tests.browser.served import build_app
+SUPERVISOR, CASEWORKER = "bench.supervisor", "bench.caseworker"
 
 
 def timed(client, path: str) -> float:
     started = time.perf_counter()
     response = client.get(path)
     elapsed = time.perf_counter() - started
-    assert response.status_code == 200, (path, response.status_code)
+    assert response.status_code == 200, (path, response.status_code, response.get_data(as_text=True)[:300])
     return elapsed
 
 
-def main(rounds: int) -> None:
-    app = build_app(Path(tempfile.mkdtemp()))
+def _demo_app():
+    from tests.browser.served import build_app
+
+    return build_app(Path(tempfile.mkdtemp()))
+
+
+def _sized_app(kind: str, size: int, name: str, reuse: bool):
+    from bench import common
+    from bench.http_foundation import PASSWORD, ids_path, prepare
+    from caseflow import create_app
+
+    if not (reuse and ids_path(kind, size, name).exists()):
+        prepare(kind, size, name)
+    url = common.database_url(kind, name)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url if kind == "sqlite"
+                      else url.replace("postgresql://", "postgresql+psycopg://", 1),
+                      "CASEFLOW_KEYRING": None, "CASEFLOW_KEYRING_FILE": str(common.keyring_file()),
+                      "SECRET_KEY": common.BENCH_SECRET})
+    with app.app_context():
+        from sqlalchemy import select
+
+        from caseflow.directory import services as directory
+        from caseflow.directory.models import Organization, User
+        from caseflow.extensions import db
+
+        if db.session.scalar(select(User.id).where(User.username == SUPERVISOR)) is None:
+            org = db.session.scalars(select(Organization).where(Organization.code == "BENCH")).one()
+            directory.create_user(username=SUPERVISOR, password=PASSWORD, role="supervisor",
+                                  organization_id=org.id, discipline="psychology")
+            db.session.commit()
+        db.session.remove()
+    return app, PASSWORD
+
+
+def _client(app, username: str, password: str):
     client = app.test_client()
-    client.post("/login", data={"username": "supervisora", "password": DEMO_PASSWORD})
-    case_id = re.search(r"/cases/([0-9a-f-]{36})", client.get("/cases").get_data(as_text=True)).group(1)
-    pairs = [
-        ("/", "/api/v1/cases?awaiting_approval=true"),
-        ("/cases", "/api/v1/cases"),
-        (f"/cases/{case_id}", f"/api/v1/cases/{case_id}"),
-        ("/supervision", "/api/v1/supervision/overdue"),
-        ("/admin", "/api/v1/users"),
-    ]
-    print(f"{'page':<48} {'page ms':>8} {'API ms':>8} {'ratio':>6}")
-    for page, api in pairs:
+    answer = client.post("/login", data={"username": username, "password": password, "otp": ""})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    return client
+
+
+def _p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10)[-1] if len(values) >= 10 else max(values)
+
+
+def measure(client, pairs, rounds: int) -> list[dict]:
+    rows = []
+    for label, page, api in pairs:
+        for _ in range(3):  # warm-up: templates compiled, plans cached
+            timed(client, page), timed(client, api)
         page_times, api_times = [], []
         for _ in range(rounds):
             page_times.append(timed(client, page))
             api_times.append(timed(client, api))
         page_ms, api_ms = statistics.median(page_times) * 1000, statistics.median(api_times) * 1000
-        shown = page if len(page) < 20 else page[:19] + "…"
-        print(f"{shown + '  vs ' + api.split('?')[0][:26]:<48} {page_ms:8.2f} {api_ms:8.2f} {page_ms / api_ms:6.2f}")
+        rows.append({"page": label, "path": page, "api": api, "page_ms": round(page_ms, 2),
+                     "api_ms": round(api_ms, 2), "page_p90_ms": round(_p90(page_times) * 1000, 2),
+                     "api_p90_ms": round(_p90(api_times) * 1000, 2), "ratio": round(page_ms / api_ms, 2)})
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--size", type=int, default=0, help="generated cases (0: the demo data)")
+    parser.add_argument("--name", default=None, help="the generated database's name")
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--reuse", action="store_true", help="keep a database generated by an earlier run")
+    args = parser.parse_args()
+
+    if args.size:
+        app, password = _sized_app(args.db, args.size, args.name or f"caseflow_console_{args.size}", args.reuse)
+        supervisor, caseworker = _client(app, SUPERVISOR, password), _client(app, CASEWORKER, password)
+    else:
+        from caseflow.demo import DEMO_PASSWORD
+
+        app = _demo_app()
+        supervisor, caseworker = _client(app, "supervisora", DEMO_PASSWORD), _client(app, "admision", DEMO_PASSWORD)
+    case_id = re.search(r"/cases/([0-9a-f-]{36})", supervisor.get("/cases").get_data(as_text=True)).group(1)
+    sets = [
+        (supervisor, [("supervisor's dashboard /", "/", "/api/v1/supervision/overdue?within_hours=24&per_page=20"),
+                      ("case list /cases", "/cases", "/api/v1/cases"),
+                      ("case list, page 50", "/cases?page=50", "/api/v1/cases?page=50"),
+                      ("case page /cases/{id}", f"/cases/{case_id}", f"/api/v1/cases/{case_id}"),
+                      ("supervision /supervision", "/supervision", "/api/v1/supervision/overdue?within_hours=24"),
+                      ("administration /admin", "/admin", "/api/v1/users?per_page=100")]),
+        (caseworker, [("caseworker's dashboard /", "/", "/api/v1/cases?assigned_to=me&overdue=true&per_page=20")]),
+    ]
+    rows = []
+    for client, pairs in sets:
+        rows += measure(client, pairs, args.rounds)
+    print(f"{'page':<28} {'page ms':>8} {'API ms':>8} {'page p90':>9} {'API p90':>8} {'ratio':>6}  API route")
+    for row in rows:
+        print(f"{row['page']:<28} {row['page_ms']:8.2f} {row['api_ms']:8.2f} {row['page_p90_ms']:9.2f} "
+              f"{row['api_p90_ms']:8.2f} {row['ratio']:6.2f}  {row['api'].split('?')[0]}")
+    if args.size:
+        from bench import common
+
+        result = {"benchmark": "console_pages", "database": args.db, "size": args.size, "rounds": args.rounds,
+                  "rows": rows, "machine": common.machine(), "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        path = common.write_result(f"console-{args.db}-{args.size}", result)
+        print(json.dumps({r["page"]: r["ratio"] for r in rows}), "->", path.relative_to(common.ROOT))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    main()

@@ -115,6 +115,8 @@ class CaseQuery(PageArgs):
         "description": "true: open cases without contact for over 30 days (closure candidates)"})
     overdue = ma.fields.Boolean(metadata={
         "description": "true: cases with a referral whose deadline has run out"})
+    custody = choice(("in_custody", "released"), metadata={
+        "description": "her current custody state at the case's centre (docs/custody.md)"})
     no_contact_days = ma.fields.Integer(validate=ma.validate.Range(min=1, max=3650), metadata={
         "description": "Open cases without contact for over this many days"})
 

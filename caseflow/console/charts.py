@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from caseflow.console.labels import choice_label
 from caseflow.core.clock import utcnow
 
 WIDTH = 720
@@ -39,7 +40,7 @@ def clock_timeline(referrals: list[dict]) -> dict:
         start, due, met = _when(clock["starts_at"]), _when(clock["due_at"]), _when(clock["met_at"])
         bars.append({
             "y": 20 + index * ROW, "x": x(start), "width": max(x(due) - x(start), 2),
-            "label": f"{referral['service_type']} · {clock['milestone']}", "state": clock["state"],
+            "label": f"{choice_label(referral['service_type'])} · {choice_label(clock['milestone'])}", "state": clock["state"],
             "mark": x(met) if met else (x(due) if clock["state"] == "missed" else None),
             "due_at": clock["due_at"], "met_at": clock["met_at"],
         })
@@ -50,11 +51,11 @@ def clock_timeline(referrals: list[dict]) -> dict:
 def report_charts(report: dict) -> dict:
     """Share within deadline and median hours, one bar per sector and service type."""
     rows = report.get("rows") or []
-    share = [{"label": f"{r['sector']} · {r['service_type']}", "value": r["share_within_deadline"],
+    share = [{"label": f"{choice_label(r['sector'])} · {choice_label(r['service_type'])}", "value": r["share_within_deadline"],
               "width": round((WIDTH - LEFT - 60) * (r["share_within_deadline"] or 0), 1)} for r in rows]
     most = max([r["median_hours_to_acceptance"] or 0 for r in rows] + [r["median_hours_to_completion"] or 0
                                                                         for r in rows] + [1])
-    hours = [{"label": f"{r['sector']} · {r['service_type']}",
+    hours = [{"label": f"{choice_label(r['sector'])} · {choice_label(r['service_type'])}",
               "acceptance": r["median_hours_to_acceptance"], "completion": r["median_hours_to_completion"],
               "acceptance_width": round((WIDTH - LEFT - 60) * (r["median_hours_to_acceptance"] or 0) / most, 1),
               "completion_width": round((WIDTH - LEFT - 60) * (r["median_hours_to_completion"] or 0) / most, 1)}

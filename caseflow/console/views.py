@@ -27,7 +27,7 @@ from caseflow.auth import services as auth
 from caseflow.cases import services as cases
 from caseflow.console import bridge, charts
 from caseflow.console.forms import FormField, describe, flat_errors, form_data
-from caseflow.console.labels import field_label
+from caseflow.console.labels import CODE_FIELDS, choice_label, field_label
 from caseflow.core.errors import ApiError, Forbidden, error_payload
 from caseflow.extensions import db
 
@@ -63,7 +63,7 @@ RECORD_ACTIONS = {
 @bp.before_request
 def frame():
     g.caseflow_console = True
-    if request.endpoint in ("console.static", "console.login", "console.language"):
+    if request.endpoint in ("console.static", "console.login", "console.language", "console.activate"):
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("console.login", next=request.full_path if request.method == "GET" else None))
@@ -84,6 +84,8 @@ def headers(response: Response):
 
 # A global, not a context value: the form macros are imported without the page's context.
 bp.add_app_template_global(field_label, "field_label")
+bp.add_app_template_global(choice_label, "choice_label")
+bp.add_app_template_global(CODE_FIELDS, "code_fields")
 
 
 @bp.app_context_processor
@@ -125,7 +127,7 @@ def login():
         # The second factor's field is on the form from the start; it reaches the sign-in
         # route once that route's schema takes it (the accounts work adds its check there).
         fields.append(FormField("otp", "text", max_length=10))
-    notice = None
+    notice = lazy_gettext("Your password is set: sign in with it.") if request.args.get("activated") else None
     if request.method == "GET":
         return render_template("console/login.html", fields=fields, errors={}, message=notice)
     language = session.get("lang")
@@ -164,7 +166,33 @@ def language():
 
 # -- her pending work -------------------------------------------------------------------------
 def _cases(**filters) -> list[dict]:
-    return bridge.call("cases.list_cases", {"per_page": 20, **filters})["items"]
+    """A panel's first 20 cases, by the list route's own filters, schema and item schema;
+    a panel shows no total, so none is counted (the API's page counts every match)."""
+    from caseflow.access.policy import require
+
+    args = bridge.arguments_schema("cases.list_cases").load({"per_page": "20", **filters})
+    require("case.read")
+    return _dump_cases(db.session.scalars(cases.filtered(args).limit(args["per_page"])).all())
+
+
+def _with_next_clock(items: list[dict]) -> list[dict]:
+    """Each listed case's nearest running deadline, for the list's "next clock" column: one
+    grouped query over the page's cases (never one per row)."""
+    from datetime import timedelta
+
+    from caseflow.core.clock import local_zone, utcnow
+    from caseflow.referrals.services import next_due_by_case
+
+    due = next_due_by_case([uuid.UUID(str(item["id"])) for item in items])
+    now, zone = utcnow(), local_zone()
+    for item in items:
+        at = due.get(uuid.UUID(str(item["id"])))
+        if at is None:
+            item["next_clock"] = None
+            continue
+        state = "missed" if at < now else "due_soon" if at < now + timedelta(hours=24) else "running"
+        item["next_clock"] = {"at": at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), "state": state}
+    return items
 
 
 @bp.get("/")
@@ -275,7 +303,8 @@ def case_list():
 
 def _dump_cases(rows) -> list[dict]:
     """Dumped by the list route's own item schema (the API's CasePage items)."""
-    return bridge.route("cases.list_cases").response.fields["items"].inner.schema.dump(rows, many=True)
+    return _with_next_clock(
+        bridge.route("cases.list_cases").response.fields["items"].inner.schema.dump(rows, many=True))
 
 
 def _case_context(case_id: uuid.UUID) -> dict:
@@ -297,7 +326,9 @@ def _case_context(case_id: uuid.UUID) -> dict:
     instruments = bridge.call("risk.list_instruments")["items"] if may(current_user, "risk.read") else []
     organizations = bridge.call("directory.list_organizations", {"per_page": "100"})["items"]
     timeline = charts.clock_timeline(sections["referrals"] or [])
-    return {"case": case, "sections": sections, "forms": forms, "instruments": instruments,
+    from caseflow.console.custody import custody_summary
+
+    return {"case": case, "custody": custody_summary(case), "sections": sections, "forms": forms, "instruments": instruments,
             "organizations": organizations, "timeline": timeline, "errors": {}, "values": {}, "failed": None,
             "message": None, "name": None, "record_forms": {
                 kind: describe(bridge.arguments_schema(endpoint)) for kind, (endpoint, _) in RECORD_ACTIONS.items()}}
@@ -404,9 +435,6 @@ def audit_trail():
     return render_template("console/audit.html", entries=entries)
 
 
-# -- administration -----------------------------------------------------------------------------
-@bp.get("/admin")
-def admin():
-    organizations = bridge.call("directory.list_organizations", {"per_page": "100"})
-    users = bridge.call("directory.list_users", {"per_page": "100"})
-    return render_template("console/admin.html", organizations=organizations, users=users)
+# -- administration: caseflow.console.admin ---------------------------------------------------
+from caseflow.console import admin as _admin_pages  # noqa: E402,F401  (its routes join this blueprint)
+from caseflow.console import custody as _custody_pages  # noqa: E402,F401  (the same)

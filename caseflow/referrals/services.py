@@ -352,3 +352,17 @@ def overdue_cases_filter(statement, overdue: bool):
     """Cases with (or, given False, without) a referral whose clock has run out."""
     late = select(Referral.case_id).where(Referral.next_due_at < utcnow())
     return statement.where(Case.id.in_(late) if overdue else Case.id.not_in(late))
+
+
+def next_due_by_case(case_ids) -> dict:
+    """Each case's nearest running referral deadline (``{case_id: due_at}``; a case without
+    a running clock is absent): one grouped query over the given cases (a list's page)."""
+    from sqlalchemy import func
+
+    if not case_ids:
+        return {}
+    rows = db.session.execute(
+        select(Referral.case_id, func.min(Referral.next_due_at))
+        .where(Referral.case_id.in_(list(case_ids)), Referral.next_due_at.is_not(None))
+        .group_by(Referral.case_id))
+    return {case_id: due for case_id, due in rows}

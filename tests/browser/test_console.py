@@ -119,12 +119,12 @@ def test_caseworker_path_and_supervisor_review(visitor):
     supervisor.page.fill("#approval form.row [name=note]", "Plan revisado")
     supervisor.page.click("#approval form.row button")
     supervisor.page.wait_for_load_state()
-    assert "approved" in supervisor.page.inner_text("#approval table")
+    assert "Aprobada" in supervisor.page.inner_text("#approval table")
 
     # 6. Referral with its clocks
     page.goto(case_url)
     open_section(page, "referral")
-    page.select_option("#referral-to_organization_id", label="Hospital de demostración Lima (health)")
+    page.select_option("#referral-to_organization_id", label="Hospital de demostración Lima (Salud)")
     page.select_option("#referral-service_type", "medical_care")
     page.click("#referral form button[type=submit]")
     page.wait_for_load_state()
@@ -138,7 +138,7 @@ def test_caseworker_path_and_supervisor_review(visitor):
     page.fill("#referral form.referral-move [name=reason]", "Atendida en otro establecimiento")
     page.click("#referral form.referral-move button")
     page.wait_for_load_state()
-    assert "cancelled" in page.inner_text("#referral table"), page.inner_text("main")[:600]
+    assert "Cancelada" in page.inner_text("#referral table"), page.inner_text("main")[:600]
     open_section(page, "approval")
     page.select_option("#approval-kind", "closure")
     page.click("#approval form:not(.row) button[type=submit]")
