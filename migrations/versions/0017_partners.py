@@ -10,13 +10,13 @@
   met or stopped keeps the milestone it was measured against.
 
 Revision ID: 0017_partners
-Revises: 0011_exits
+Revises: 0016_ficha
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_partners"
-down_revision = "0011_exits"
+down_revision = "0016_ficha"
 branch_labels = None
 depends_on = None
 
