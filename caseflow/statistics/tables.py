@@ -16,7 +16,7 @@ from caseflow.directory.models import Organization
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
 from caseflow.referrals.models import Referral
-from caseflow.statistics import suppression
+from caseflow.statistics import duplicates, suppression
 from caseflow.statistics.catalogue import DIMENSIONS, Dimension, Indicator
 from caseflow.survivors.models import Survivor
 
@@ -78,7 +78,18 @@ def _base(record: str, centre: uuid.UUID | None, start: datetime, end: datetime)
         consent = consent_column()
         # Until incidents record her consent, none counts without the administrative setting.
         conditions.append(consent.is_(True) if consent is not None else literal(False))
+    if record == "incident":
+        conditions.append(duplicates.counted_once(start, _other_report_counts))
     return statement.where(and_(*conditions))
+
+
+def _other_report_counts(incident):
+    """The consent rule for the other report of a duplicate (caseflow.statistics.duplicates):
+    the same as for the incident counted, read on its alias."""
+    if current_app.config["CASEFLOW_STATISTICS_CONSENT"] == "administrative":
+        return []
+    consent = consent_column()
+    return [getattr(incident, consent.key).is_(True) if consent is not None else literal(False)]
 
 
 def _offset_modifier(moment: datetime) -> str:
