@@ -9,9 +9,11 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import Integer, String, and_, cast, func, literal, select, true
+from sqlalchemy.orm import aliased
 
 from caseflow.cases.models import Case
 from caseflow.core.clock import local_zone, local_zone_name
+from caseflow.custody.models import SupplyDelivery
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
@@ -20,8 +22,10 @@ from caseflow.statistics import duplicates, suppression
 from caseflow.statistics.catalogue import DIMENSIONS, Dimension, Indicator
 from caseflow.survivors.models import Survivor
 
+#: The facility where she was held when a supply was handed over (an organization).
+Facility = aliased(Organization, name="facilities")
 MODELS = {"incidents": Incident, "cases": Case, "survivors": Survivor, "referrals": Referral,
-          "organizations": Organization}
+          "organizations": Organization, "supply_deliveries": SupplyDelivery, "facilities": Facility}
 UNKNOWN = "unknown"
 
 
@@ -53,6 +57,7 @@ RECORDS = {
     "incident": {"date": Incident.reported_at, "centre": Case.organization_id},
     "case": {"date": Case.opened_at, "centre": Case.organization_id},
     "referral": {"date": Referral.sent_at, "centre": Referral.from_organization_id},
+    "supply": {"date": SupplyDelivery.delivered_at, "centre": Case.organization_id},
 }
 
 
@@ -65,6 +70,10 @@ def _base(record: str, centre: uuid.UUID | None, start: datetime, end: datetime)
     elif record == "case":
         statement = select().select_from(Case)
         survivor = Case.survivor_id
+    elif record == "supply":
+        statement = (select().select_from(SupplyDelivery).join(Case, Case.id == SupplyDelivery.case_id)
+                     .outerjoin(Facility, Facility.id == SupplyDelivery.facility_id))
+        survivor = SupplyDelivery.survivor_id
     else:
         statement = (select().select_from(Referral).join(Case, Case.id == Referral.case_id)
                      .outerjoin(Incident, Incident.id == Referral.incident_id))
@@ -136,7 +145,8 @@ def _count_by(indicator: Indicator, dimensions: list[Dimension], centre, start, 
         expressions.append(func.coalesce(cast(expression, String), UNKNOWN))
     if dimensions and any(d.multi for d in dimensions):
         # Several values per record: each record once per value (never twice per value).
-        primary_key = {"incident": Incident.id, "case": Case.id, "referral": Referral.id}[indicator.record]
+        primary_key = {"incident": Incident.id, "case": Case.id, "referral": Referral.id,
+                       "supply": SupplyDelivery.id}[indicator.record]
         counted = func.count(func.distinct(primary_key))
     else:
         counted = func.count()
