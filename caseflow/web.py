@@ -130,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
 
     casework = (incidents_blp, consents_blp, risk_blp, sessions_blp, plans_blp, approvals_blp, closures_blp)
     referrals = (timeline_blp, referrals_blp, review_blp)
+    from caseflow.console import statistics as _console_statistics  # noqa: F401 - its pages join the console's
     from caseflow.console.views import bp as console_bp
 
     # The console (plain Flask, not in the OpenAPI document), on top of the API's routes.
