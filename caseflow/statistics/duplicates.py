@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from caseflow.cases.models import Case
@@ -40,13 +40,18 @@ def _local_day(column, moment: datetime):
     return func.date(column, f"{minutes:+d} minutes")
 
 
-def counted_once(start: datetime, other_counts=None):
-    """A condition on an incident (with its ``Case`` and ``Survivor`` joined): true unless it
-    is the later centre's report of an incident reported at another centre.
+def counted_once(start: datetime, end: datetime, other_counts=None):
+    """A condition on an incident: true unless it is a later centre's report of an incident
+    reported at another centre.
 
-    ``other_counts(incident_alias)`` gives the conditions under which the other report
-    counts (the consent rule), or None when every report counts.
+    The reports to drop are found once per statement, starting from the few survivor
+    records marked ``registered_elsewhere`` (a partial index, migration 0020), never by a
+    lookup per incident counted. ``other_counts(incident_alias)`` gives the conditions under
+    which the other report counts (the consent rule), or None when every report counts.
     """
+    mine = aliased(Incident, name="later_incident")
+    mine_case = aliased(Case, name="later_case")
+    mine_survivor = aliased(Survivor, name="later_survivor")
     other = aliased(Incident, name="other_incident")
     other_case = aliased(Case, name="other_case")
     other_survivor = aliased(Survivor, name="other_survivor")
@@ -54,28 +59,26 @@ def counted_once(start: datetime, other_counts=None):
     other_term = aliased(SurvivorSearchTerm, name="other_term")
     version = (select(BlindIndexState.active_version).where(BlindIndexState.name == DOCUMENT_INDEX)
                .scalar_subquery())
-    registered_before = or_(other_survivor.created_at < Survivor.created_at,
-                            and_(other_survivor.created_at == Survivor.created_at, other_survivor.id < Survivor.id))
-    conditions = [
-        mine_term.survivor_id == Incident.survivor_id,
-        mine_term.index_name == DOCUMENT_INDEX,
-        mine_term.version == version,
-        other.gbv_type == Incident.gbv_type,
-        _local_day(other.occurred_at, start) == _local_day(Incident.occurred_at, start),
-        other_case.organization_id != Case.organization_id,
-        registered_before,
-    ]
+    registered_before = or_(other_survivor.created_at < mine_survivor.created_at,
+                            and_(other_survivor.created_at == mine_survivor.created_at,
+                                 other_survivor.id < mine_survivor.id))
+    conditions = [mine_survivor.registered_elsewhere.is_(True), mine.reported_at >= start, mine.reported_at < end,
+                  other.gbv_type == mine.gbv_type,
+                  _local_day(other.occurred_at, start) == _local_day(mine.occurred_at, start),
+                  other_case.organization_id != mine_case.organization_id]
     if other_counts is not None:
         conditions.extend(other_counts(other))
-    reported_before = (
-        select(literal(1)).select_from(mine_term)
+    reported_later = (
+        select(mine.id).select_from(mine_survivor)
+        .join(mine, mine.survivor_id == mine_survivor.id)
+        .join(mine_case, mine_case.id == mine.case_id)
+        .join(mine_term, and_(mine_term.survivor_id == mine_survivor.id, mine_term.index_name == DOCUMENT_INDEX,
+                              mine_term.version == version))
         .join(other_term, and_(other_term.index_name == DOCUMENT_INDEX, other_term.version == mine_term.version,
-                               other_term.term == mine_term.term, other_term.survivor_id != mine_term.survivor_id))
-        .join(other_survivor, other_survivor.id == other_term.survivor_id)
-        .join(other, other.survivor_id == other_term.survivor_id)
+                               other_term.term == mine_term.term, other_term.survivor_id != mine_survivor.id))
+        .join(other_survivor, and_(other_survivor.id == other_term.survivor_id, registered_before))
+        .join(other, other.survivor_id == other_survivor.id)
         .join(other_case, other_case.id == other.case_id)
         .where(*conditions)
-        .correlate(Incident, Case, Survivor)
     )
-    # Only a record marked as registered elsewhere is looked at (few are): the others count.
-    return or_(Survivor.registered_elsewhere.is_not(True), ~exists(reported_before))
+    return Incident.id.not_in(reported_later)
