@@ -317,7 +317,7 @@ def _load() -> str:
         return "unknown"
 
 
-def measure(kind: str, runs: int) -> dict:
+def measure(kind: str, runs: int, only: str = "") -> dict:
     from sqlalchemy import func, select
 
     from caseflow.extensions import db
@@ -345,6 +345,8 @@ def measure(kind: str, runs: int) -> dict:
         scenarios += [("compliance rules", lambda: compliance.compliance(None, start, end, end, 5)),
                       ("compliance first contact", lambda: compliance.timelines(None, start, end, 5))]
         for name, fn in scenarios:
+            if only and only not in name:
+                continue
             fn()  # warm: plans and caches, not measured
             own, bare = [], []
             for _ in range(runs):
@@ -387,15 +389,18 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=250_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--only", default="", help="measure only the scenarios whose name contains this")
     args = parser.parse_args()
     if args.action == "generate":
         payload = generate(args.db, args.incidents, args.chunk)
     elif args.action == "measure":
-        payload = measure(args.db, args.runs)
+        payload = measure(args.db, args.runs, args.only)
     else:
         payload = export(args.db, args.days)
     print(payload)
-    print(common.write_result(f"statistics-scale-{args.action}-{args.db}", payload))
+    suffix = f"-{args.only.replace(' ', '_')}" if args.action == "measure" and args.only else (
+        f"-{args.days}d" if args.action == "export" else "")
+    print(common.write_result(f"statistics-scale-{args.action}-{args.db}{suffix}", payload))
 
 
 if __name__ == "__main__":

@@ -74,16 +74,18 @@ def compliance(centre: uuid.UUID | None, start: datetime, end: datetime, now: da
 MILESTONES = ("plan", "referral", "service")
 
 
-def _first_of_each_case(milestone: str):
-    """(case id, the case's first moment of ``milestone``) as a subquery: the first line of its
-    action plan, the first referral sent, the first referral completed (the service given)."""
+def _first_of_each_case(milestone: str, cases):
+    """(case id, the case's first moment of ``milestone``) for the ``cases`` (a subquery of
+    ids): the first line of its action plan, the first referral sent, the first referral
+    completed (the service given)."""
     if milestone == "plan":
         column, case_id, where = PlanItem.created_at, PlanItem.case_id, []
     elif milestone == "referral":
         column, case_id, where = Referral.sent_at, Referral.case_id, []
     else:
         column, case_id, where = Referral.completed_at, Referral.case_id, [Referral.completed_at.is_not(None)]
-    return select(case_id.label("case_id"), func.min(column).label("at")).where(*where).group_by(case_id).subquery()
+    return (select(case_id.label("case_id"), func.min(column).label("at"))
+            .where(case_id.in_(cases), *where).group_by(case_id).subquery())
 
 
 def timelines(centre: uuid.UUID | None, start: datetime, end: datetime, threshold: int) -> list[dict]:
@@ -94,7 +96,7 @@ def timelines(centre: uuid.UUID | None, start: datetime, end: datetime, threshol
         conditions.append(Case.organization_id == centre)
     rows = []
     for milestone in MILESTONES:
-        first = _first_of_each_case(milestone)
+        first = _first_of_each_case(milestone, select(Case.id).where(*conditions))
         base = select().select_from(Case).outerjoin(first, first.c.case_id == Case.id).where(*conditions)
         reached_count, total = db.session.execute(base.add_columns(
             func.count(first.c.at), func.count())).one()
