@@ -18,8 +18,12 @@ from caseflow.referrals.models import DeadlineRule, Referral, ReferralClock
 from caseflow.statistics import suppression
 
 
+def _postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def _hours(start, end):
-    if db.session.get_bind().dialect.name == "postgresql":
+    if _postgresql():
         return func.extract("epoch", end - start) / 3600.0
     return (func.julianday(end) - func.julianday(start)) * 24.0
 
@@ -45,13 +49,18 @@ def compliance(centre: uuid.UUID | None, start: datetime, end: datetime, now: da
     # The median of hours to the milestone, in SQL on both databases: the middle one or two
     # of each rule's clocks ranked by hours.
     hours = _hours(clock.starts_at, clock.met_at)
-    ranked = base.where(clock.met_at.is_not(None)).add_columns(
-        DeadlineRule.code.label("code"), hours.label("hours"),
-        func.row_number().over(partition_by=DeadlineRule.code, order_by=hours).label("rn"),
-        func.count().over(partition_by=DeadlineRule.code).label("n"),
-    ).subquery()
-    medians = select(ranked.c.code, func.avg(ranked.c.hours)).where(
-        ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])).group_by(ranked.c.code)
+    if _postgresql():
+        # One aggregate pass (the mean of the middle two for an even count, as below).
+        medians = base.where(clock.met_at.is_not(None)).add_columns(
+            DeadlineRule.code, func.percentile_cont(0.5).within_group(hours)).group_by(DeadlineRule.code)
+    else:
+        ranked = base.where(clock.met_at.is_not(None)).add_columns(
+            DeadlineRule.code.label("code"), hours.label("hours"),
+            func.row_number().over(partition_by=DeadlineRule.code, order_by=hours).label("rn"),
+            func.count().over(partition_by=DeadlineRule.code).label("n"),
+        ).subquery()
+        medians = select(ranked.c.code, func.avg(ranked.c.hours)).where(
+            ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])).group_by(ranked.c.code)
     median_of = {code: value for code, value in db.session.execute(medians)}
     rows = []
     for row in db.session.execute(counts.order_by(DeadlineRule.code)):
@@ -101,11 +110,15 @@ def timelines(centre: uuid.UUID | None, start: datetime, end: datetime, threshol
         reached_count, total = db.session.execute(base.add_columns(
             func.count(first.c.at), func.count())).one()
         hours = _hours(Case.opened_at, first.c.at)
-        ranked = base.where(first.c.at.is_not(None)).add_columns(
-            hours.label("hours"), func.row_number().over(order_by=hours).label("rn"),
-            func.count().over().label("n")).subquery()
-        median = db.session.scalar(select(func.avg(ranked.c.hours)).where(
-            ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])))
+        if _postgresql():
+            median = db.session.scalar(base.where(first.c.at.is_not(None)).add_columns(
+                func.percentile_cont(0.5).within_group(hours)))
+        else:
+            ranked = base.where(first.c.at.is_not(None)).add_columns(
+                hours.label("hours"), func.row_number().over(order_by=hours).label("rn"),
+                func.count().over().label("n")).subquery()
+            median = db.session.scalar(select(func.avg(ranked.c.hours)).where(
+                ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])))
         line = suppression.suppress_one_way([reached_count, total - reached_count], threshold)
         reached_hidden = 0 in line.hidden
         rows.append({
