@@ -376,7 +376,8 @@ def export(kind: str, days: int) -> dict:
         t0 = time.perf_counter()
         workbook = incident_recorder.write(None, start, end)
         seconds = time.perf_counter() - t0
-        size = len(workbook.getbuffer())
+        size = workbook.seek(0, 2)
+        workbook.close()
     return {"db": kind, "days": days, "seconds": round(seconds, 1), "xlsx_mb": round(size / 2**20, 1),
             "peak_rss_before_mb": before, "peak_rss_after_mb": _peak_rss_mb(), "load": _load()}
 

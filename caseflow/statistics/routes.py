@@ -11,7 +11,7 @@ import io
 from datetime import datetime, time, timedelta, timezone
 
 import marshmallow as ma
-from flask import Response, current_app, request, send_file
+from flask import Response, current_app, request
 from flask_babel import lazy_gettext
 from flask_smorest import Blueprint
 
@@ -278,5 +278,14 @@ def incident_recorder_export(args):
     workbook = incident_recorder.write(centre, start, end)
     record("export", "incident_recorder", None, detail={
         "start": first.isoformat(), "end": last.isoformat(), "scope": "centre" if centre else "national"})
-    return send_file(workbook, as_attachment=True, download_name=f"incident-recorder-{first}-{last}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(_chunks(workbook), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=incident-recorder-{first}-{last}.xlsx"})
+
+
+def _chunks(handle, size: int = 1 << 16):
+    """The workbook's temporary file, read out and closed (so deleted) once sent or dropped."""
+    try:
+        while chunk := handle.read(size):
+            yield chunk
+    finally:
+        handle.close()
