@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext
 
 GBVIMS, MIMP, ESP, AURORA = "GBVIMS", "MIMP", "ESP", "Aurora"
+#: UN Bangkok Rules (A/RES/65/229) and INPE's directive on women in penitentiary establishments.
+BANGKOK = "Bangkok Rules"
 
 
 @dataclass(frozen=True)
@@ -80,14 +82,18 @@ DIMENSIONS: dict[str, Dimension] = {d.name: d for d in (
     Dimension("district", lazy_gettext("District"), (MIMP, AURORA),
               _per(("incident", "referral"), "incidents.place_ubigeo"), geographic=True),
     Dimension("centre", lazy_gettext("Centre"), (MIMP,), {"incident": "organizations.code", "case": "organizations.code",
-                                               "referral": "organizations.code"}, geographic=True),
+                                               "referral": "organizations.code", "supply": "organizations.code"},
+              geographic=True),
     Dimension("sector", lazy_gettext("Receiving sector"), (ESP, GBVIMS), _per(("referral",), "referrals.sector")),
     Dimension("service_type", lazy_gettext("Service type"), (ESP, GBVIMS), _per(("referral",), "referrals.service_type")),
     Dimension("outcome", lazy_gettext("Referral outcome"), (ESP,), _per(("referral",), "referrals.status")),
     Dimension("priority", lazy_gettext("Priority"), (GBVIMS,), {"case": "cases.priority", "referral": "referrals.priority"}),
-    Dimension("month", lazy_gettext("Month"), (GBVIMS, MIMP), _per(_ALL, ""), period="month"),
-    Dimension("quarter", lazy_gettext("Quarter"), (GBVIMS, MIMP), _per(_ALL, ""), period="quarter"),
-    Dimension("year", lazy_gettext("Year"), (GBVIMS, MIMP), _per(_ALL, ""), period="year"),
+    Dimension("month", lazy_gettext("Month"), (GBVIMS, MIMP), _per((*_ALL, "supply"), ""), period="month"),
+    Dimension("quarter", lazy_gettext("Quarter"), (GBVIMS, MIMP), _per((*_ALL, "supply"), ""), period="quarter"),
+    Dimension("year", lazy_gettext("Year"), (GBVIMS, MIMP), _per((*_ALL, "supply"), ""), period="year"),
+    # Supplies handed to her in custody (caseflow.custody): by facility and kind.
+    Dimension("facility", lazy_gettext("Facility"), (BANGKOK,), {"supply": "facilities.code"}),
+    Dimension("supply_kind", lazy_gettext("Kind of supply"), (BANGKOK,), {"supply": "supply_deliveries.kind"}),
 )}
 
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
@@ -99,6 +105,9 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("referrals", lazy_gettext("Referrals"), lazy_gettext(
         "Referrals sent in the period to health, police, justice, social and other services."),
         (ESP, GBVIMS), "referral"),
+    Indicator("supplies", lazy_gettext("Supplies handed over"), lazy_gettext(
+        "Supplies (hygiene kits and other kinds) handed to survivors in custody in the period, by "
+        "the facility where she was held."), (BANGKOK,), "supply"),
 )}
 
 

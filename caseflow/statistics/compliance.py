@@ -11,13 +11,19 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
+from caseflow.cases.models import Case
 from caseflow.extensions import db
+from caseflow.plans.models import PlanItem
 from caseflow.referrals.models import DeadlineRule, Referral, ReferralClock
 from caseflow.statistics import suppression
 
 
+def _postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def _hours(start, end):
-    if db.session.get_bind().dialect.name == "postgresql":
+    if _postgresql():
         return func.extract("epoch", end - start) / 3600.0
     return (func.julianday(end) - func.julianday(start)) * 24.0
 
@@ -43,13 +49,18 @@ def compliance(centre: uuid.UUID | None, start: datetime, end: datetime, now: da
     # The median of hours to the milestone, in SQL on both databases: the middle one or two
     # of each rule's clocks ranked by hours.
     hours = _hours(clock.starts_at, clock.met_at)
-    ranked = base.where(clock.met_at.is_not(None)).add_columns(
-        DeadlineRule.code.label("code"), hours.label("hours"),
-        func.row_number().over(partition_by=DeadlineRule.code, order_by=hours).label("rn"),
-        func.count().over(partition_by=DeadlineRule.code).label("n"),
-    ).subquery()
-    medians = select(ranked.c.code, func.avg(ranked.c.hours)).where(
-        ranked.c.rn.in_([(ranked.c.n + 1) / 2, (ranked.c.n + 2) / 2])).group_by(ranked.c.code)
+    if _postgresql():
+        # One aggregate pass (the mean of the middle two for an even count, as below).
+        medians = base.where(clock.met_at.is_not(None)).add_columns(
+            DeadlineRule.code, func.percentile_cont(0.5).within_group(hours)).group_by(DeadlineRule.code)
+    else:
+        ranked = base.where(clock.met_at.is_not(None)).add_columns(
+            DeadlineRule.code.label("code"), hours.label("hours"),
+            func.row_number().over(partition_by=DeadlineRule.code, order_by=hours).label("rn"),
+            func.count().over(partition_by=DeadlineRule.code).label("n"),
+        ).subquery()
+        medians = select(ranked.c.code, func.avg(ranked.c.hours)).where(
+            ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])).group_by(ranked.c.code)
     median_of = {code: value for code, value in db.session.execute(medians)}
     rows = []
     for row in db.session.execute(counts.order_by(DeadlineRule.code)):
@@ -63,6 +74,60 @@ def compliance(centre: uuid.UUID | None, start: datetime, end: datetime, now: da
             "total": None if line.total_hidden else line.total, **values,
             "share_met": round(row.met / decided, 4) if decided and complete else None,
             "median_hours": round(float(median), 2) if median is not None and complete else None,
+            "suppressed": bool(line.hidden or line.total_hidden),
+        })
+    return rows
+
+
+#: From first contact (the case opened at intake) to each first milestone of the case.
+MILESTONES = ("plan", "referral", "service")
+
+
+def _first_of_each_case(milestone: str, cases):
+    """(case id, the case's first moment of ``milestone``) for the ``cases`` (a subquery of
+    ids): the first line of its action plan, the first referral sent, the first referral
+    completed (the service given)."""
+    if milestone == "plan":
+        column, case_id, where = PlanItem.created_at, PlanItem.case_id, []
+    elif milestone == "referral":
+        column, case_id, where = Referral.sent_at, Referral.case_id, []
+    else:
+        column, case_id, where = Referral.completed_at, Referral.case_id, [Referral.completed_at.is_not(None)]
+    return (select(case_id.label("case_id"), func.min(column).label("at"))
+            .where(case_id.in_(cases), *where).group_by(case_id).subquery())
+
+
+def timelines(centre: uuid.UUID | None, start: datetime, end: datetime, threshold: int) -> list[dict]:
+    """For cases opened in the period: how many reached each milestone, how many not yet, and
+    the median hours from first contact to it (two statements per milestone, in SQL)."""
+    conditions = [Case.opened_at >= start, Case.opened_at < end]
+    if centre is not None:
+        conditions.append(Case.organization_id == centre)
+    rows = []
+    for milestone in MILESTONES:
+        first = _first_of_each_case(milestone, select(Case.id).where(*conditions))
+        base = select().select_from(Case).outerjoin(first, first.c.case_id == Case.id).where(*conditions)
+        reached_count, total = db.session.execute(base.add_columns(
+            func.count(first.c.at), func.count())).one()
+        hours = _hours(Case.opened_at, first.c.at)
+        if _postgresql():
+            median = db.session.scalar(base.where(first.c.at.is_not(None)).add_columns(
+                func.percentile_cont(0.5).within_group(hours)))
+        else:
+            ranked = base.where(first.c.at.is_not(None)).add_columns(
+                hours.label("hours"), func.row_number().over(order_by=hours).label("rn"),
+                func.count().over().label("n")).subquery()
+            median = db.session.scalar(select(func.avg(ranked.c.hours)).where(
+                ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])))
+        line = suppression.suppress_one_way([reached_count, total - reached_count], threshold)
+        reached_hidden = 0 in line.hidden
+        rows.append({
+            "milestone": milestone, "from_": "first_contact",
+            "cases": None if line.total_hidden else total,
+            "reached": None if reached_hidden else reached_count,
+            "not_reached": None if 1 in line.hidden else total - reached_count,
+            # A median over counts that are shown (and so at least the threshold).
+            "median_hours": round(float(median), 2) if median is not None and not reached_hidden else None,
             "suppressed": bool(line.hidden or line.total_hidden),
         })
     return rows

@@ -10,7 +10,7 @@ a value beginning with ``=``, ``+``, ``-`` or ``@`` stays text, never a formula.
 
 from __future__ import annotations
 
-import io
+import tempfile
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -109,9 +109,11 @@ def _yes_no(value) -> str:
     return "unknown" if value is None else ("yes" if value else "no")
 
 
-def write(centre: uuid.UUID | None, start: datetime, end: datetime) -> io.BytesIO:
+def write(centre: uuid.UUID | None, start: datetime, end: datetime):
+    """The workbook in a temporary file (deleted once closed, i.e. once sent): a year of a
+    national deployment is tens of megabytes, which memory need not hold."""
     zone = local_zone()
-    output = io.BytesIO()
+    output = tempfile.TemporaryFile()
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "strings_to_numbers": False})
     sheet = workbook.add_worksheet("Incident Data")

@@ -11,7 +11,7 @@ import io
 from datetime import datetime, time, timedelta, timezone
 
 import marshmallow as ma
-from flask import Response, current_app, request, send_file
+from flask import Response, current_app, request
 from flask_babel import lazy_gettext
 from flask_smorest import Blueprint
 
@@ -89,12 +89,24 @@ class ComplianceRowSchema(ma.Schema):
     suppressed = ma.fields.Boolean()
 
 
+class FirstContactSchema(ma.Schema):
+    milestone = ma.fields.String(metadata={"description": "plan, referral or service"})
+    from_ = ma.fields.String(data_key="from", metadata={"description": "first_contact: the case opened at intake"})
+    cases = ma.fields.Integer(allow_none=True, metadata={"description": "Cases opened in the period"})
+    reached = ma.fields.Integer(allow_none=True)
+    not_reached = ma.fields.Integer(allow_none=True)
+    median_hours = ma.fields.Float(allow_none=True, metadata={"description": "From first contact, over those reached"})
+    suppressed = ma.fields.Boolean()
+
+
 class ComplianceSchema(ma.Schema):
     from_ = ma.fields.Date(data_key="from")
     to = ma.fields.Date()
     scope = ma.fields.String()
     threshold = ma.fields.Integer()
     rows = ma.fields.Nested(ComplianceRowSchema, many=True)
+    timelines = ma.fields.Nested(FirstContactSchema, many=True, metadata={"description": (
+        "Hours from first contact to the case's first plan line, first referral, first service given")})
 
 
 def period(args) -> tuple:
@@ -160,16 +172,20 @@ def catalogue():
 @blp.response(200, ComplianceSchema)
 def compliance(args):
     """Per deadline rule: total, met, missed, open, share met and median hours to the milestone,
-    for referrals sent in the period (small counts suppressed)."""
+    for referrals sent in the period; and for cases opened in the period, the median hours from
+    first contact to plan, to referral, to service (small counts suppressed)."""
     centre = statistics_centre()
     first, last, start, end = period(args)
     rows = compliance_report.compliance(centre, start, end, utcnow(), _threshold())
+    timelines = compliance_report.timelines(centre, start, end, _threshold())
     _audit("compliance", start=first.isoformat(), end=last.isoformat(), scope="centre" if centre else "national")
     if wants_csv(args):
+        # One sheet: the rules' lines, then a line per milestone (rule "first_contact_to_<milestone>").
+        lines = [*rows, *({"rule": f"first_contact_to_{t['milestone']}", "total": t["cases"], **t} for t in timelines)]
         return csv_response(["rule", "hours", "total", "met", "missed", "open", "share_met", "median_hours",
-                             "suppressed"], rows, "compliance")
+                             "reached", "not_reached", "suppressed"], lines, "compliance")
     return {"from_": first, "to": last, "scope": "centre" if centre else "national",
-            "threshold": _threshold(), "rows": rows}
+            "threshold": _threshold(), "rows": rows, "timelines": timelines}
 
 
 @blp.get("/statistics/<string:indicator>")
@@ -262,5 +278,14 @@ def incident_recorder_export(args):
     workbook = incident_recorder.write(centre, start, end)
     record("export", "incident_recorder", None, detail={
         "start": first.isoformat(), "end": last.isoformat(), "scope": "centre" if centre else "national"})
-    return send_file(workbook, as_attachment=True, download_name=f"incident-recorder-{first}-{last}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(_chunks(workbook), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=incident-recorder-{first}-{last}.xlsx"})
+
+
+def _chunks(handle, size: int = 1 << 16):
+    """The workbook's temporary file, read out and closed (so deleted) once sent or dropped."""
+    try:
+        while chunk := handle.read(size):
+            yield chunk
+    finally:
+        handle.close()

@@ -8,20 +8,24 @@ import uuid
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import Integer, String, and_, cast, func, literal, select, true
+from sqlalchemy import Integer, String, and_, cast, func, literal, select, text, true, tuple_
+from sqlalchemy.orm import aliased
 
 from caseflow.cases.models import Case
 from caseflow.core.clock import local_zone, local_zone_name
+from caseflow.custody.models import SupplyDelivery
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
 from caseflow.referrals.models import Referral
-from caseflow.statistics import suppression
+from caseflow.statistics import duplicates, indexes, suppression  # noqa: F401 - indexes: declared with the tables
 from caseflow.statistics.catalogue import DIMENSIONS, Dimension, Indicator
 from caseflow.survivors.models import Survivor
 
+#: The facility where she was held when a supply was handed over (an organization).
+Facility = aliased(Organization, name="facilities")
 MODELS = {"incidents": Incident, "cases": Case, "survivors": Survivor, "referrals": Referral,
-          "organizations": Organization}
+          "organizations": Organization, "supply_deliveries": SupplyDelivery, "facilities": Facility}
 UNKNOWN = "unknown"
 
 
@@ -53,24 +57,46 @@ RECORDS = {
     "incident": {"date": Incident.reported_at, "centre": Case.organization_id},
     "case": {"date": Case.opened_at, "centre": Case.organization_id},
     "referral": {"date": Referral.sent_at, "centre": Referral.from_organization_id},
+    "supply": {"date": SupplyDelivery.delivered_at, "centre": Case.organization_id},
 }
 
 
-def _base(record: str, centre: uuid.UUID | None, start: datetime, end: datetime):
-    """FROM, joins and WHERE of a kind of record in a period (and centre)."""
+def tables_read(dimensions: list[Dimension], record: str) -> set[str]:
+    """The tables the dimensions read for a kind of record (``"table.column"``)."""
+    return {d.columns[record].split(".")[0] for d in dimensions if not d.period and d.columns.get(record)}
+
+
+def _base(record: str, centre: uuid.UUID | None, start: datetime, end: datetime, needed: set[str] = frozenset()):
+    """FROM, joins and WHERE of a kind of record in a period (and centre). Only the tables
+    the count needs are joined (``needed``: those its dimensions read): every join is a
+    lookup per record, and at national scale the joins are most of a table's cost."""
     date, centre_column = RECORDS[record]["date"], RECORDS[record]["centre"]
     if record == "incident":
-        statement = select().select_from(Incident).join(Case, Case.id == Incident.case_id)
-        survivor = Incident.survivor_id
+        statement = select().select_from(Incident)
+        if needed & {"cases", "organizations"} or centre is not None:
+            statement = statement.join(Case, Case.id == Incident.case_id)  # her case gives the centre
+        if "survivors" in needed:
+            statement = statement.join(Survivor, Survivor.id == Incident.survivor_id)
     elif record == "case":
         statement = select().select_from(Case)
-        survivor = Case.survivor_id
+        if "survivors" in needed:
+            statement = statement.join(Survivor, Survivor.id == Case.survivor_id)
+    elif record == "supply":
+        statement = select().select_from(SupplyDelivery).join(Case, Case.id == SupplyDelivery.case_id)
+        if "facilities" in needed:
+            statement = statement.outerjoin(Facility, Facility.id == SupplyDelivery.facility_id)
+        if "survivors" in needed:
+            statement = statement.join(Survivor, Survivor.id == SupplyDelivery.survivor_id)
     else:
-        statement = (select().select_from(Referral).join(Case, Case.id == Referral.case_id)
-                     .outerjoin(Incident, Incident.id == Referral.incident_id))
-        survivor = Referral.survivor_id
-    statement = statement.join(Survivor, Survivor.id == survivor).join(
-        Organization, Organization.id == centre_column)
+        statement = select().select_from(Referral)
+        if "cases" in needed:
+            statement = statement.join(Case, Case.id == Referral.case_id)
+        if "incidents" in needed:
+            statement = statement.outerjoin(Incident, Incident.id == Referral.incident_id)
+        if "survivors" in needed:
+            statement = statement.join(Survivor, Survivor.id == Referral.survivor_id)
+    if "organizations" in needed:
+        statement = statement.join(Organization, Organization.id == centre_column)
     conditions = [date >= start, date < end]
     if centre is not None:
         conditions.append(centre_column == centre)
@@ -78,7 +104,18 @@ def _base(record: str, centre: uuid.UUID | None, start: datetime, end: datetime)
         consent = consent_column()
         # Until incidents record her consent, none counts without the administrative setting.
         conditions.append(consent.is_(True) if consent is not None else literal(False))
+    if record == "incident":
+        conditions.append(duplicates.counted_once(start, end, _other_report_counts))
     return statement.where(and_(*conditions))
+
+
+def _other_report_counts(incident):
+    """The consent rule for the other report of a duplicate (caseflow.statistics.duplicates):
+    the same as for the incident counted, read on its alias."""
+    if current_app.config["CASEFLOW_STATISTICS_CONSENT"] == "administrative":
+        return []
+    consent = consent_column()
+    return [getattr(incident, consent.key).is_(True) if consent is not None else literal(False)]
 
 
 def _offset_modifier(moment: datetime) -> str:
@@ -118,14 +155,15 @@ def _expression(statement, dimension: Dimension, record: str, start: datetime):
 
 
 def _count_by(indicator: Indicator, dimensions: list[Dimension], centre, start, end) -> dict[tuple, int]:
-    statement = _base(indicator.record, centre, start, end)
+    statement = _base(indicator.record, centre, start, end, tables_read(dimensions, indicator.record))
     expressions = []
     for dimension in dimensions:
         statement, expression = _expression(statement, dimension, indicator.record, start)
         expressions.append(func.coalesce(cast(expression, String), UNKNOWN))
     if dimensions and any(d.multi for d in dimensions):
         # Several values per record: each record once per value (never twice per value).
-        primary_key = {"incident": Incident.id, "case": Case.id, "referral": Referral.id}[indicator.record]
+        primary_key = {"incident": Incident.id, "case": Case.id, "referral": Referral.id,
+                       "supply": SupplyDelivery.id}[indicator.record]
         counted = func.count(func.distinct(primary_key))
     else:
         counted = func.count()
@@ -135,14 +173,52 @@ def _count_by(indicator: Indicator, dimensions: list[Dimension], centre, start, 
     return {tuple(row[:-1]): int(row[-1]) for row in db.session.execute(statement)}
 
 
+def _grouping_sets(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
+    """PostgreSQL: the total, each margin and the cells in one pass (``GROUPING SETS``), so
+    the period's records are read and de-duplicated once per table, not once per line."""
+    statement = _base(indicator.record, centre, start, end, tables_read(dimensions, indicator.record))
+    expressions = []
+    for dimension in dimensions:
+        statement, expression = _expression(statement, dimension, indicator.record, start)
+        expressions.append(func.coalesce(cast(expression, String), UNKNOWN))
+    sets = [tuple_(*expressions), *([tuple_(e) for e in expressions] if len(expressions) == 2 else []), text("()")]
+    statement = statement.add_columns(*expressions, func.grouping(*expressions).label("g"), func.count().label("n"))
+    statement = statement.group_by(func.grouping_sets(*sets))
+    total, margins, cells = 0, [{} for _ in dimensions], {}
+    everything = (1 << len(expressions)) - 1
+    for row in db.session.execute(statement):
+        values, grouping, n = tuple(row[:len(expressions)]), row.g, int(row.n)
+        if grouping == everything:
+            total = n
+        elif grouping == 0 and len(expressions) == 2:
+            cells[values] = n
+        elif len(expressions) == 1:
+            margins[0][(values[0],)] = n
+        else:  # the other dimension aggregated: this one's margin
+            position = 0 if grouping == 1 else 1
+            margins[position][(values[position],)] = n
+    return total, margins, cells
+
+
+def _counts(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
+    """(total, each dimension's margin, the cells of two dimensions)."""
+    if dimensions and _dialect() == "postgresql" and not any(d.multi for d in dimensions):
+        return _grouping_sets(indicator, dimensions, centre, start, end)
+    # A multi-valued dimension drops records without a value from its join (and counts the
+    # others once per value): the total is counted on its own.
+    total = _count_by(indicator, [], centre, start, end).get((), 0)
+    margins = [_count_by(indicator, [d], centre, start, end) for d in dimensions]
+    cells = _count_by(indicator, dimensions, centre, start, end) if len(dimensions) == 2 else {}
+    return total, margins, cells
+
+
 def compute(indicator: Indicator, by: list[str], centre, start: datetime, end: datetime, threshold: int) -> dict:
     """The table of ``indicator`` by up to two dimensions, suppressed."""
     dimensions = [DIMENSIONS[name] for name in by]
-    total = _count_by(indicator, [], centre, start, end).get((), 0)
+    total, margins, cells_by_key = _counts(indicator, dimensions, centre, start, end)
     if not dimensions:
         hidden = suppression.primary(total, threshold)
         return {"rows": [], "total": None if hidden else total, "total_suppressed": hidden}
-    margins = [_count_by(indicator, [d], centre, start, end) for d in dimensions]
     values = [sorted(key[0] for key in margin) for margin in margins]
     one_way = [suppression.suppress_one_way([margin[(v,)] for v in vals], threshold)
                for margin, vals in zip(margins, values)]
@@ -152,7 +228,6 @@ def compute(indicator: Indicator, by: list[str], centre, start: datetime, end: d
                 for i, v in enumerate(values[0])]
         total_hidden = table.total_hidden or suppression.primary(total, threshold)
         return {"rows": rows, "total": None if total_hidden else total, "total_suppressed": total_hidden}
-    cells_by_key = _count_by(indicator, dimensions, centre, start, end)
     cells = [[cells_by_key.get((a, b), 0) for b in values[1]] for a in values[0]]
     table = suppression.suppress_two_way(cells, threshold, rows=one_way[0], columns=one_way[1])
     rows = []

@@ -59,7 +59,8 @@ def test_text_cells_stay_text(client, app):
 
     from caseflow.core.clock import utcnow
 
-    workbook = load_workbook(incident_recorder.write(None, utcnow() - timedelta(days=1), utcnow() + timedelta(days=1)))
+    with incident_recorder.write(None, utcnow() - timedelta(days=1), utcnow() + timedelta(days=1)) as handle:
+        workbook = load_workbook(handle)
     agency = [c.value for c in workbook["Incident Data"][3]][-1]
     assert agency == "=1+1" and workbook["Incident Data"][3][-1].data_type == "s"
 
