@@ -134,9 +134,9 @@ def register_blueprints(app: Flask) -> None:
                 closures_blp)
     referrals = (timeline_blp, referrals_blp, review_blp)
     # The console (plain Flask, not in the OpenAPI document), on top of the API's routes.
+    from caseflow.console import statistics as _console_statistics  # noqa: F401 - its pages join the console's
     from caseflow.console.field import bp as field_bp
     from caseflow.console.inbox import bp as inbox_bp
-    from caseflow.console import statistics as _console_statistics  # noqa: F401 - its pages join the console's
     from caseflow.console.views import bp as console_bp
 
     app.register_blueprint(console_bp)
