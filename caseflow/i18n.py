@@ -8,7 +8,8 @@ SUPPORTED = ("es", "en")
 
 def select_locale() -> str:
     default = current_app.config.get("CASEFLOW_LOCALE", "es")
-    if request and request.blueprint == "console":
+    view = current_app.view_functions.get(request.endpoint) if request and request.endpoint else None
+    if getattr(view, "caseflow_page", False):
         # The console: her choice by the language switch, else the default (Spanish).
         chosen = session.get("lang")
         return chosen if chosen in SUPPORTED else default

@@ -145,8 +145,10 @@ def register_blueprints(app: Flask) -> None:
     for endpoint, view in app.view_functions.items():
         if endpoint.startswith(("console.", "field.", "inbox.")):
             # A page answers a stranger by sending her to /login (the console's own check),
-            # not with the API's 401.
+            # not with the API's 401; and it speaks the console's language (her switch, else
+            # Spanish), not the browser's Accept-Language.
             view.caseflow_public = True
+            view.caseflow_page = True
     for blueprint in (auth_blp, directory_blp, survivors_blp, rights_blp, cases_blp, codes_blp, audit_blp, *casework, *referrals,
                       visits_blp, custody_blp, notifications_blp, training_blp, statistics_blp):
         api.register_blueprint(blueprint)

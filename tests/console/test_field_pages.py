@@ -159,3 +159,13 @@ def test_her_calendar_link_is_shown_once_and_holds_no_address(client, demo):  # 
     feed = client.get("/" + url.split("://", 1)[1].split("/", 1)[1])  # signed out: the token alone
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
     assert "CEM-LIMA-" in feed.get_data(as_text=True) and ADDRESS not in feed.get_data(as_text=True)
+
+
+def test_the_phone_view_and_the_inbox_speak_spanish_to_a_browser_set_to_english(client, demo):  # noqa: F811
+    # The console's language is her switch, else Spanish: a phone whose browser asks for
+    # English first still gets the centre's language on every page, not only on the case pages.
+    sign_in(client, "mentora")
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    for path in ("/visits", "/notifications"):
+        html = client.get(path, headers=english_browser).get_data(as_text=True)
+        assert 'lang="es"' in html, path
