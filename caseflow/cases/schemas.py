@@ -84,7 +84,8 @@ class CaseQuery(PageArgs):
     awaiting_approval = ma.fields.Boolean(metadata={
         "description": "true: cases with a request waiting for a supervisor's decision"})
     no_contact = ma.fields.Boolean(metadata={
-        "description": "true: open cases without contact for over 30 days (closure candidates)"})
+        "description": "true: open cases without contact for over the no-contact days "
+                       "(`CASEFLOW_NO_CONTACT_DAYS`; closure candidates)"})
     overdue = ma.fields.Boolean(metadata={
         "description": "true: cases with a referral whose deadline has run out"})
     no_contact_days = ma.fields.Integer(validate=ma.validate.Range(min=1, max=3650), metadata={
