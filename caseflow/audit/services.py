@@ -25,6 +25,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from caseflow.audit.models import AuditEntry, canonical
+from caseflow.core.batching import keyset_batches
 from caseflow.core.clock import utcnow
 from caseflow.crypto.keys import keyring
 from caseflow.extensions import db
@@ -209,12 +210,7 @@ def verify_chain(batch: int = 1000, anchors: list[Anchor] | None = None) -> Chai
     seen: set[int] = set()
     report = ChainReport(count=0, head=GENESIS)
     prev, last_id = GENESIS, 0
-    while True:
-        entries = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
-        ).all()
-        if not entries:
-            break
+    for entries in keyset_batches(select(AuditEntry), [AuditEntry.id], batch, scalars=True):
         for entry in entries:
             reason = None
             if entry.prev_hash != prev:
