@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from caseflow.demo import DEMO_PASSWORD
-from tests.browser.served import build_app
+from caseflow.demo_server import build_app
 
 
 def timed(client, path: str) -> float:
