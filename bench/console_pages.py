@@ -36,7 +36,7 @@ def timed(client, path: str) -> float:
 
 
 def _demo_app():
-    from tests.browser.served import build_app
+    from caseflow.demo_server import build_app
 
     return build_app(Path(tempfile.mkdtemp()))
 

@@ -25,8 +25,8 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from bench.demo_app import build_demo_app
 from caseflow.demo import DEMO_PASSWORD
+from caseflow.demo_server import build_app
 
 
 def _next_visit(app, visit_id: str) -> str:
@@ -42,7 +42,7 @@ def _next_visit(app, visit_id: str) -> str:
 
 
 def main(rounds: int) -> None:
-    app = build_demo_app(Path(tempfile.mkdtemp()))
+    app = build_app(Path(tempfile.mkdtemp()))
     client = app.test_client()
     client.post("/login", data={"username": "mentora", "password": DEMO_PASSWORD})
     html = client.get("/visits").get_data(as_text=True)

@@ -8,6 +8,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from caseflow.core.api import CaseflowApi
+from caseflow.core.unit_of_work import UnitOfWorkSession
 
 #: One naming convention so that Alembic can name, and later drop, every constraint on
 #: SQLite and PostgreSQL alike.
@@ -24,7 +25,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+#: Sessions of caseflow's own class, on which the unit of work's hooks listen.
+db = SQLAlchemy(model_class=Base, session_options={"class_": UnitOfWorkSession})
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

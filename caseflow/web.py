@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request, session
+from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext
 from flask_babel import refresh as refresh_locale
@@ -11,18 +11,15 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from caseflow.core import unit_of_work
 from caseflow.core.auth_required import is_public
 from caseflow.core.errors import Forbidden, Unauthorized, error_payload
-from caseflow.core.read_transactions import SAFE_METHODS, end_read_phase, on_begin, start_request
 from caseflow.core.request_input import refuse_unsafe_input
+from caseflow.core.unit_of_work import SAFE_METHODS
 from caseflow.extensions import api, babel, db, login_manager, migrate
 
 #: Failures of the database itself, not of the request: answered 503, retried by the client.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError)
-REQUEST_STATE = (
-    "_login_user", "caseflow_auth_method", "caseflow_auth_credential", "caseflow_data_keys",
-    "caseflow_unaudited_reads", "caseflow_keep_changes", "caseflow_system_actor", "caseflow_read_phase",
-)
 
 
 class CookieSessionInterface(SecureCookieSessionInterface):
@@ -67,8 +64,11 @@ def _migrations_dir():
 def _configure_engine(engine) -> None:
     # Writes take SQLite's write lock from the start (the audit chain reads its last link and
     # appends in one transaction, which a deferred transaction could not upgrade safely);
-    # read requests read beside them (caseflow.core.read_transactions).
-    event.listen(engine, "begin", on_begin)
+    # read requests read beside them; the audit entries are appended before each commit
+    # (caseflow.core.unit_of_work).
+    from caseflow.audit.services import append_pending
+
+    unit_of_work.install(engine, append_audit=append_pending)
     if engine.dialect.name != "sqlite":
         return
 
@@ -157,15 +157,16 @@ def register_blueprints(app: Flask) -> None:
 def _load_user_from_request(req):
     from caseflow.auth.services import token_for
 
+    unit = unit_of_work.current()
     header = req.headers.get("Authorization", "")
     if header:
         scheme, _, raw = header.partition(" ")
         credential = token_for(raw.strip(), "bearer") if scheme.lower() == "bearer" else None
-        g.caseflow_auth_method = "bearer"
+        unit.auth_method = "bearer"
     else:
         credential = token_for(session.get("auth"), "session")
-        g.caseflow_auth_method = "cookie"
-    g.caseflow_auth_credential = credential
+        unit.auth_method = "cookie"
+    unit.auth_credential = credential
     return credential.user if credential else None
 
 
@@ -196,11 +197,8 @@ def register_features(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def authenticate_and_check_csrf():
-        # A request never inherits who-is-calling or unwrapped keys from an earlier one,
-        # even where an application context is shared (tests, CLI-driven requests).
-        for key in REQUEST_STATE:
-            g.pop(key, None)
-        start_request(db.session())
+        # A fresh unit of work: a request never inherits who-is-calling or unwrapped keys.
+        unit = unit_of_work.begin_request(db.session())
         refresh_locale()
         view = app.view_functions.get(request.endpoint)
         if view is None or is_public(view) or request.endpoint.startswith("api-docs."):
@@ -212,7 +210,7 @@ def register_request_hooks(app: Flask) -> None:
 
         require_enrolment_done(current_user, request.endpoint)
         # -- end accounts
-        if request.method not in SAFE_METHODS and g.get("caseflow_auth_method") == "cookie":
+        if request.method not in SAFE_METHODS and unit.auth_method == "cookie":
             from caseflow.auth.services import csrf_valid
 
             if not csrf_valid(request.headers.get("X-CSRF-Token")):
@@ -223,14 +221,10 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def finish_unit_of_work(response):
-        """The request is the transaction: commit on success, roll back on error.
-
-        Audit entries for reads survive a rollback (see caseflow.audit.services) and are
-        committed on their own, so a failed request never hides a read. A read request's
-        entries are appended after its read phase ends (caseflow.core.read_transactions).
-        """
+        """The request is the transaction: commit on success, roll back on error, keeping
+        the read entries (caseflow.core.unit_of_work.finish)."""
         try:
-            _end_unit_of_work(response.status_code)
+            unit_of_work.finish(db.session(), response.status_code)
         except DATABASE_UNAVAILABLE as error:
             # The commit itself failed (connection lost, disk full): the work is rolled back,
             # so the client must not see the success the view prepared.
@@ -243,23 +237,7 @@ def register_request_hooks(app: Flask) -> None:
     def discard_on_exception(exc):
         if exc is not None:
             db.session.rollback()
-        g.pop("caseflow_read_phase", None)
-
-
-def _end_unit_of_work(status_code: int) -> None:
-    from caseflow.audit.services import has_pending
-
-    session = db.session()
-    if g.get("caseflow_read_phase"):
-        end_read_phase(session)
-        if not has_pending(session):
-            return  # it decrypted nothing: there is nothing to commit
-    if status_code < 400 or g.pop("caseflow_keep_changes", False):
-        session.commit()
-    else:
-        session.rollback()
-        if has_pending(session):
-            session.commit()
+        unit_of_work.end_request()
 
 
 SECURITY_HEADERS = (

@@ -84,3 +84,33 @@ def make_case(by: User, survivor=None, **overrides):
                          priority=overrides.get("priority", "high"))
         db.session.commit()
     return case
+
+
+#: Who a centre's people are, by the name a test calls them.
+PEOPLE = {
+    "supervisor": {"role": "supervisor", "discipline": None},
+    "admission": {"role": "caseworker", "discipline": "admission"},
+    "psychology": {"role": "caseworker", "discipline": "psychology"},
+    "legal": {"role": "caseworker", "discipline": "legal"},
+    "admin": {"role": "admin", "discipline": None},
+    "caseworker": {"role": "caseworker"},
+    "mentor": {"role": "mentor"},
+    "psychologist": {"role": "psychologist"},
+}
+#: A casework centre: a supervisor and caseworkers of each discipline (and its admin).
+CASEWORK_PEOPLE = ("supervisor", "admission", "psychology", "legal", "admin")
+#: A visiting centre: who plans, makes and watches visits.
+VISITING_PEOPLE = ("supervisor", "caseworker", "mentor", "psychologist")
+
+
+class Centre:
+    """The one test centre: a CEM and the people named (made in that order), reached by those
+    names; ``org`` and ``organization`` are the same centre."""
+
+    def __init__(self, people=CASEWORK_PEOPLE):
+        self.organization = self.org = OrganizationFactory()
+        for name in people:
+            setattr(self, name, UserFactory(organization=self.org, **PEOPLE[name]))
+
+    def case(self, **kwargs):
+        return make_case(self.admission, **kwargs)

@@ -1,10 +1,10 @@
 """Recording and verifying the audit trail.
 
 Services call :func:`record` for writes; the encryption layer calls :func:`note_read` on
-every decryption. Entries wait on the session and are chained and inserted in the same
-transaction as the change they describe, right before it commits, under a lock (a
-PostgreSQL advisory lock; on SQLite a write transaction begins IMMEDIATE, see
-caseflow.core.read_transactions) so the chain never forks.
+every decryption. Entries wait on the unit of work (caseflow.core.unit_of_work) and are
+chained and inserted in the same transaction as the change they describe, right before it
+commits (:func:`append_pending`), under a lock (a PostgreSQL advisory lock; on SQLite a
+write transaction begins IMMEDIATE) so the chain never forks.
 If a transaction rolls back, its write entries go with it but its reads are kept: data
 that was decrypted stays on record even when the request then failed.
 """
@@ -19,33 +19,20 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import select, text
 
 from caseflow.audit.models import AuditEntry, canonical
+from caseflow.core.batching import keyset_batches
 from caseflow.core.clock import utcnow
+from caseflow.core.unit_of_work import AuditQueue, UnitOfWork, current
 from caseflow.crypto.keys import keyring
 from caseflow.extensions import db
 
 GENESIS = "0" * 64
-#: Where a session keeps the entries waiting for its commit.
-AUDIT_INFO_KEY = "caseflow_audit"
 AUDIT_LOCK_ID = 0x0CA5EF10
 audit_entries = AuditEntry.__table__
-
-
-@dataclass
-class _Pending:
-    writes: list[dict] = field(default_factory=list)
-    reads: dict[tuple, set] = field(default_factory=dict)
-    #: Who the reads are by, taken with the first of them (see note_read).
-    actor: dict | None = None
-
-
-def _pending(session: Session) -> _Pending:
-    return session.info.setdefault(AUDIT_INFO_KEY, _Pending())
 
 
 def _actor() -> dict:
@@ -59,7 +46,7 @@ def _actor() -> dict:
         }
     return {
         "actor_id": None,
-        "actor_kind": g.get("caseflow_system_actor", "anonymous" if has_request_context() else "system"),
+        "actor_kind": current().system_actor or ("anonymous" if has_request_context() else "system"),
         "actor_role": None,
         "organization_id": None,
     }
@@ -74,7 +61,7 @@ def _request_id() -> str | None:
 def record(action: str, entity_type: str, entity_id=None, *, case_id=None, survivor_id=None,
            fields=None, detail=None, actor: dict | None = None) -> None:
     """Queue an entry for a write (or a security event) in the current transaction."""
-    _pending(db.session()).writes.append({
+    current().audit.writes.append({
         **(actor or _actor()),
         "at": utcnow(),
         "action": action,
@@ -95,7 +82,7 @@ def record_model_write(action: str, instance, fields=None, detail=None) -> None:
 
 def note_read(instance, field_name: str) -> None:
     key = (instance.__tablename__, instance.id, _case_id(instance), _survivor_id(instance))
-    pending = _pending(db.session())
+    pending = current().audit
     if pending.actor is None:
         # Now, while she is loaded: where she is a User entity (commands, tests acting as
         # someone), the rollback that ends a read phase expires her, and naming her at the
@@ -116,11 +103,6 @@ def _survivor_id(instance):
     return getattr(instance, "survivor_id", None)
 
 
-def has_pending(session: Session) -> bool:
-    pending = session.info.get(AUDIT_INFO_KEY)
-    return bool(pending and (pending.writes or pending.reads))
-
-
 # -- chaining --------------------------------------------------------------------------
 def chain_hash(prev_hash: str, content: dict) -> str:
     """The link after ``prev_hash`` for an entry's canonical content (:func:`canonical`)."""
@@ -133,9 +115,11 @@ def _last_link():
     return select(audit_entries.c.hash).order_by(audit_entries.c.id.desc()).limit(1)
 
 
-def _write_pending(session: Session) -> None:
-    pending = session.info.get(AUDIT_INFO_KEY)
-    if not pending or not (pending.writes or pending.reads):
+def append_pending(session, unit: UnitOfWork) -> None:
+    """Chain and insert the unit's queued entries on ``session``'s transaction, just before
+    it commits (called by the unit of work's ``before_commit`` hook)."""
+    pending = unit.audit
+    if not pending.pending:
         return
     # The changes go to the database before the chain's lock is taken: it is held until the
     # commit, and every other writer waits for it.
@@ -148,7 +132,7 @@ def _write_pending(session: Session) -> None:
             "entity_id": str(entity_id), "case_id": case_id, "survivor_id": survivor_id,
             "fields": sorted(names), "detail": None, "request_id": _request_id(),
         })
-    session.info[AUDIT_INFO_KEY] = _Pending()
+    unit.audit = AuditQueue()
     # Entries are appended as plain rows on the session's connection: nothing reads them back
     # as objects, and the unit of work's flush of each one cost more than the rest of a search.
     connection = session.connection()
@@ -159,18 +143,6 @@ def _write_pending(session: Session) -> None:
         row["prev_hash"] = prev
         row["hash"] = prev = chain_hash(prev, canonical(row))
     connection.execute(audit_entries.insert(), rows)
-
-
-@event.listens_for(Session, "before_commit")
-def _before_commit(session: Session) -> None:
-    _write_pending(session)
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    pending = session.info.get(AUDIT_INFO_KEY)
-    if pending:
-        pending.writes.clear()
 
 
 # -- verification ----------------------------------------------------------------------
@@ -209,12 +181,7 @@ def verify_chain(batch: int = 1000, anchors: list[Anchor] | None = None) -> Chai
     seen: set[int] = set()
     report = ChainReport(count=0, head=GENESIS)
     prev, last_id = GENESIS, 0
-    while True:
-        entries = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
-        ).all()
-        if not entries:
-            break
+    for entries in keyset_batches(select(AuditEntry), [AuditEntry.id], batch, scalars=True):
         for entry in entries:
             reason = None
             if entry.prev_hash != prev:
@@ -304,4 +271,4 @@ def read_anchors(path: str | os.PathLike) -> list[Anchor]:
 
 def system_actor(name: str) -> None:
     """Name the CLI command or job on whose behalf entries are written."""
-    g.caseflow_system_actor = f"system:{name}"
+    current().system_actor = f"system:{name}"

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -18,6 +18,7 @@ from caseflow.auth.schemas import (
     SignedInSessionListSchema,
     TokenSchema,
 )
+from caseflow.core import unit_of_work
 from caseflow.core.auth_required import public
 from caseflow.core.errors import BadRequest, NotFound
 from caseflow.directory.models import User
@@ -81,15 +82,15 @@ def create_token(credentials):
 @blp.delete("/tokens/current")
 @blp.response(204)
 def revoke_current_token():
-    if g.get("caseflow_auth_method") != "bearer":
+    if unit_of_work.current().auth_method != "bearer":
         raise BadRequest(lazy_gettext("Send the bearer token you want to revoke."))
-    services.revoke_credential(g.caseflow_auth_credential)
+    services.revoke_credential(unit_of_work.current().auth_credential)
 
 
 @blp.get("/me")
 @blp.response(200, MeSchema)
 def me():
-    return _me(current_user, services.csrf_token() if g.get("caseflow_auth_method") == "cookie" else None)
+    return _me(current_user, services.csrf_token() if unit_of_work.current().auth_method == "cookie" else None)
 
 
 @blp.post("/activate")
@@ -107,7 +108,7 @@ def activate(data):
 def change_password(data):
     """Her own change; every other session and token of hers ends."""
     accounts.change_password(_account(), data["current_password"], data.get("otp"), data["new_password"],
-                             keep=g.caseflow_auth_credential.token_id)
+                             keep=unit_of_work.current().auth_credential.token_id)
 
 
 @blp.post("/reauthenticate")
@@ -115,7 +116,7 @@ def change_password(data):
 @blp.response(204)
 def reauthenticate(data):
     """Password and second factor again: opens sensitive operations for five minutes."""
-    services.reauthenticate(g.caseflow_auth_credential, _account(), data["password"], data.get("otp"))
+    services.reauthenticate(unit_of_work.current().auth_credential, _account(), data["password"], data.get("otp"))
 
 
 @blp.post("/mfa/totp")
@@ -149,7 +150,7 @@ def remove_totp(data):
 @blp.get("/sessions")
 @blp.response(200, SignedInSessionListSchema)
 def list_sessions():
-    current = g.caseflow_auth_credential.token_id
+    current = unit_of_work.current().auth_credential.token_id
     return {"items": [{"id": t.id, "kind": t.kind, "created_at": t.created_at, "expires_at": t.expires_at,
                        "last_used_at": t.last_used_at, "current": t.id == current}
                       for t in services.live_sessions(current_user.id)]}

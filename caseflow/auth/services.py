@@ -201,7 +201,7 @@ def _still_active(row) -> bool:
         return False
     if now - seen > SEEN_RESOLUTION:
         # A Core statement on the request's connection: in a read request it runs in
-        # autocommit beside the read (caseflow.core.read_transactions), not as an ORM write.
+        # autocommit beside the read (caseflow.core.unit_of_work), not as an ORM write.
         db.session.connection().execute(
             update(AuthToken).where(AuthToken.id == row.token_id).values(last_used_at=now))
     return True
@@ -295,11 +295,10 @@ def reauthenticate(credential: Credential, user: User, password: str, otp: str |
 def require_recent_authentication() -> None:
     """403 with ``reauth_required`` unless the caller's session or token was authenticated
     (password and second factor) within the last five minutes."""
-    from flask import g
-
     from caseflow.core.errors import Forbidden
+    from caseflow.core.unit_of_work import current
 
-    credential = g.get("caseflow_auth_credential")
+    credential = current().auth_credential
     at = None
     if credential is not None:
         at = db.session.scalar(select(AuthToken.authenticated_at).where(AuthToken.id == credential.token_id))

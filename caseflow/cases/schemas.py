@@ -112,7 +112,8 @@ class CaseQuery(PageArgs):
     awaiting_approval = ma.fields.Boolean(metadata={
         "description": "true: cases with a request waiting for a supervisor's decision"})
     no_contact = ma.fields.Boolean(metadata={
-        "description": "true: open cases without contact for over 30 days (closure candidates)"})
+        "description": "true: open cases without contact for over the no-contact days "
+                       "(`CASEFLOW_NO_CONTACT_DAYS`; closure candidates)"})
     overdue = ma.fields.Boolean(metadata={
         "description": "true: cases with a referral whose deadline has run out"})
     custody = choice(("in_custody", "released"), metadata={

@@ -2,7 +2,7 @@
 
 Closing needs: an approved, unused closure approval from a supervisor of the centre; a
 reason from the contract list; and the checklist — her needs met, or no contact for over
-30 days; the safety plan reviewed; she was told she may return (unless she cannot be
+the no-contact days (CASEFLOW_NO_CONTACT_DAYS, 30 by default); the safety plan reviewed; she was told she may return (unless she cannot be
 reached: no contact, moved away). Reopening records a reason and starts again at assessment.
 """
 
@@ -40,7 +40,7 @@ def _checklist_errors(case: Case, data: dict) -> dict:
     if reason == "needs_met" and not data["needs_met"]:
         errors["needs_met"] = [lazy_gettext("The reason is that her needs are met: confirm needs_met.")]
     if reason == "no_contact" and days_without_contact(case) <= no_contact_days():
-        errors["reason"] = [lazy_gettext("There was contact with her in the last 30 days.")]
+        errors["reason"] = [lazy_gettext("There was contact with her in the last %(days)s days.", days=no_contact_days())]
     if not data["safety_plan_reviewed"]:
         errors["safety_plan_reviewed"] = [lazy_gettext("Review the safety plan before closing.")]
     if not data["survivor_informed_may_return"] and reason not in UNREACHABLE_REASONS:

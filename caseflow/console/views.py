@@ -28,6 +28,7 @@ from caseflow.cases import services as cases
 from caseflow.console import bridge, charts
 from caseflow.console.forms import FormField, describe, flat_errors, form_data
 from caseflow.console.labels import CODE_FIELDS, choice_label, field_label
+from caseflow.core import unit_of_work
 from caseflow.core.errors import ApiError, Forbidden, error_payload
 from caseflow.extensions import db
 
@@ -67,7 +68,7 @@ def frame():
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("console.login", next=request.full_path if request.method == "GET" else None))
-    if request.method == "POST" and g.get("caseflow_auth_method") == "cookie":
+    if request.method == "POST" and unit_of_work.current().auth_method == "cookie":
         # The API's rule for cookie sessions: the session's CSRF token with every write
         # (a form field here, the X-CSRF-Token header for htmx).
         sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
@@ -139,7 +140,7 @@ def login():
         bridge.call("auth.login", credentials)
     except ApiError as error:
         message, errors = _error_parts(error)
-        g.caseflow_keep_changes = getattr(error, "keep_changes", False)
+        unit_of_work.current().keep_changes = getattr(error, "keep_changes", False)
         return render_template("console/login.html", fields=fields, errors=errors, message=message,
                                values={"username": request.form.get("username", "")}), error.code
     if language:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import g, jsonify
+from flask import jsonify
 from flask_smorest import Api
+
+from caseflow.core.unit_of_work import current
 
 
 class ErrorSchema(ma.Schema):
@@ -35,7 +37,7 @@ class CaseflowApi(Api):
         from caseflow.core.errors import error_payload
 
         if getattr(error, "keep_changes", False):
-            g.caseflow_keep_changes = True
+            current().keep_changes = True
         payload, code, headers = error_payload(error)
         response = jsonify(payload)
         response.status_code = code

@@ -39,6 +39,14 @@ def age_on(birth_date: date | None, on: date) -> int | None:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
+def no_contact_days() -> int:
+    """Days without contact after which an open case is a closure candidate and its
+    supervisors are told (``CASEFLOW_NO_CONTACT_DAYS``, 30 by default): the one place
+    that rule is read, by the case list, the closure checklist, the scan and the words
+    that name it."""
+    return current_app.config["CASEFLOW_NO_CONTACT_DAYS"]
+
+
 def local_zone_name() -> str:
     """The deployment's time zone (``CASEFLOW_TIMEZONE``), for display and local dates: the
     one place it is read."""

@@ -17,10 +17,11 @@ import uuid
 from datetime import date
 from functools import cache
 
-from flask import current_app, g, has_request_context
+from flask import current_app, has_request_context
 from sqlalchemy import LargeBinary
 from sqlalchemy.orm import mapped_column
 
+from caseflow.core.unit_of_work import current
 from caseflow.crypto import aead
 from caseflow.crypto.keys import DataKeyMissing, data_key
 
@@ -59,12 +60,12 @@ def encrypted_column():
 @contextlib.contextmanager
 def unaudited_reads():
     """For system operations (verify, re-encrypt, export builders) that audit themselves once."""
-    previous = g.get("caseflow_unaudited_reads", False)
-    g.caseflow_unaudited_reads = True
+    unit = current()
+    previous, unit.unaudited_reads = unit.unaudited_reads, True
     try:
         yield
     finally:
-        g.caseflow_unaudited_reads = previous
+        unit.unaudited_reads = previous
 
 
 class EncryptedAttribute:
@@ -124,7 +125,7 @@ class EncryptedAttribute:
             if not has_request_context():
                 raise  # commands (verify, re-encryption) stop loudly on damaged data
             return _unreadable(instance, self.column)
-        if not g.get("caseflow_unaudited_reads", False):
+        if not current().unaudited_reads:
             from caseflow.audit.services import note_read
 
             note_read(instance, self.name)

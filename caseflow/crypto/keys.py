@@ -11,8 +11,9 @@ import secrets
 import time
 import uuid
 
-from flask import current_app, g
+from flask import current_app
 
+from caseflow.core.unit_of_work import current
 from caseflow.crypto import aead
 from caseflow.crypto.keyring import KEY_BYTES, Keyring, KeyringError
 from caseflow.crypto.models import DataKey
@@ -72,9 +73,7 @@ def set_keyring(ring: Keyring) -> None:
 
 
 def _cache() -> dict[uuid.UUID, bytes]:
-    if "caseflow_data_keys" not in g:
-        g.caseflow_data_keys = {}
-    return g.caseflow_data_keys
+    return current().data_keys
 
 
 def create_data_key() -> DataKey:

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from caseflow.audit.services import record
+from caseflow.core.batching import keyset_batches
 from caseflow.core.clock import utcnow
 from caseflow.crypto import blind_index
 from caseflow.crypto.fields import unaudited_reads
@@ -62,13 +63,10 @@ def rebuild(name: str, *, batch: int = 200, after_survivor=None) -> RebuildRepor
 
     version, operation = _start(name)
     report = RebuildReport(name, version)
-    while True:
-        statement = select(Survivor.id).where(Survivor.erased_at.is_(None)).order_by(Survivor.id).limit(batch)
-        if operation.cursor:
-            statement = statement.where(Survivor.id > uuid.UUID(operation.cursor))
-        ids = list(db.session.scalars(statement))
-        if not ids:
-            break
+    # Resumed from the last survivor done (the cursor each commit stores).
+    after = uuid.UUID(operation.cursor) if operation.cursor else None
+    living = select(Survivor.id).where(Survivor.erased_at.is_(None))
+    for ids in keyset_batches(living, [Survivor.id], batch, after=after, scalars=True):
         for survivor_id in ids:
             survivor = db.session.get(Survivor, survivor_id)
             with unaudited_reads():
@@ -82,7 +80,6 @@ def rebuild(name: str, *, batch: int = 200, after_survivor=None) -> RebuildRepor
             report.survivors += 1
             if after_survivor:
                 after_survivor(survivor_id)
-        operation = db.session.get(KeyOperation, f"rebuild-index:{name}")
     _switch(name, version)
     return report
 

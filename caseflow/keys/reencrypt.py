@@ -26,6 +26,7 @@ from sqlalchemy import delete, exists, select, text, update
 from sqlalchemy.orm import lazyload
 
 from caseflow.audit.services import record
+from caseflow.core.batching import keyset_batches, keyset_page
 from caseflow.core.clock import utcnow
 from caseflow.crypto.fields import reseal
 from caseflow.crypto.keys import create_data_key, forget_data_key, unwrap_data_keys
@@ -113,11 +114,8 @@ def _next_batch(cutoff, cursor: str | None, batch: int) -> list[uuid.UUID]:
         select(Survivor.id, DataKey.id, DataKey.kek_id, DataKey.wrapped)
         .join(DataKey, DataKey.id == Survivor.data_key_id)
         .where(Survivor.erased_at.is_(None), DataKey.created_at < cutoff)
-        .order_by(Survivor.id).limit(batch)
     )
-    if cursor:
-        statement = statement.where(Survivor.id > uuid.UUID(cursor))
-    rows = db.session.execute(statement).all()
+    rows = db.session.execute(keyset_page(statement, [Survivor.id], uuid.UUID(cursor) if cursor else None, batch)).all()
     unwrap_data_keys((key_id, kek_id, wrapped) for _, key_id, kek_id, wrapped in rows)
     return [survivor_id for survivor_id, _, _, _ in rows]
 
@@ -180,20 +178,15 @@ def purge_superseded_keys(batch: int = 1000) -> int:
     one long write lock. The delete checks again that nobody points to a key.
     """
     unreferenced = ~exists().where(Survivor.data_key_id == DataKey.id)
-    purged, after = 0, None
-    while True:
-        # On from the last id seen: the batches before left dead rows that would be read again.
-        statement = select(DataKey.id).where(unreferenced).order_by(DataKey.id).limit(batch)
-        if after is not None:
-            statement = statement.where(DataKey.id > after)
-        orphans = list(db.session.scalars(statement))
-        if orphans:
-            db.session.execute(delete(DataKey).where(DataKey.id.in_(orphans), unreferenced)
-                               .execution_options(synchronize_session=False))
+    purged = 0
+    # On from the last id seen: the batches before left dead rows that would be read again.
+    for orphans in keyset_batches(select(DataKey.id).where(unreferenced), [DataKey.id], batch, scalars=True,
+                                  until_short=True):
+        db.session.execute(delete(DataKey).where(DataKey.id.in_(orphans), unreferenced)
+                           .execution_options(synchronize_session=False))
         db.session.commit()
         for key_id in orphans:
             forget_data_key(key_id)
         purged += len(orphans)
-        if len(orphans) < batch:
-            return purged
-        after = orphans[-1]
+    db.session.commit()
+    return purged

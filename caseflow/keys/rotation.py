@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 
 from caseflow.audit.services import record
+from caseflow.core.batching import keyset_page
 from caseflow.core.clock import utcnow
 from caseflow.crypto import aead
 from caseflow.crypto.keyring import KEY_BYTES, Keyring
@@ -100,9 +101,7 @@ def _rewrap_after(ring: Keyring, batch: int, after) -> tuple[int, object]:
     the keys earlier batches rewrapped. Returns how many it rewrapped and the last id."""
     primary_id, primary = ring.primary_kek
     statement = select(DataKey.id, DataKey.kek_id, DataKey.wrapped).where(DataKey.kek_id != primary_id)
-    if after is not None:
-        statement = statement.where(DataKey.id > after)
-    rows = db.session.execute(statement.order_by(DataKey.id).limit(batch)).all()
+    rows = db.session.execute(keyset_page(statement, [DataKey.id], after, batch)).all()
     if rows:
         at = utcnow()
         # Compare-and-set: a row another run rewrapped, or an erasure deleted, is left alone.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from caseflow.core.batching import keyset_batches
 from caseflow.crypto import aead
 from caseflow.crypto.keys import data_key, keyring
 from caseflow.crypto.models import BlindIndexState, DataKey, SurvivorSearchTerm
@@ -58,14 +59,7 @@ def verify(batch: int = 1000) -> VerifyReport:
     report = VerifyReport()
     ring = keyring()
     current_keys = set(db.session.scalars(select(Survivor.data_key_id).where(Survivor.data_key_id.is_not(None))))
-    last = None
-    while True:
-        statement = select(DataKey).order_by(DataKey.id).limit(batch)
-        if last is not None:
-            statement = statement.where(DataKey.id > last)
-        keys = list(db.session.scalars(statement))
-        if not keys:
-            break
+    for keys in keyset_batches(select(DataKey), [DataKey.id], batch, scalars=True):
         for key in keys:
             report.data_keys_by_kek[key.kek_id] += 1
             if key.id not in current_keys:
@@ -74,7 +68,6 @@ def verify(batch: int = 1000) -> VerifyReport:
                 aead.unwrap_key(ring.kek(key.kek_id), key.wrapped, key.id)
             except Exception:  # DecryptionError or a KEK missing from the keyring
                 report.data_keys_unreadable += 1
-            last = key.id
     for model in owned_models(encrypted_only=True):
         _verify_model(model, report, batch)
     for state in db.session.scalars(select(BlindIndexState)):
@@ -91,15 +84,7 @@ def verify(batch: int = 1000) -> VerifyReport:
 def _verify_model(model, report: VerifyReport, batch: int) -> None:
     columns = ciphertext_columns(model)
     owners: dict = {}
-    last = None
-    while True:
-        statement = select(model).order_by(model.id).limit(batch)
-        if last is not None:
-            statement = statement.where(model.id > last)
-        rows = list(db.session.scalars(statement))
-        if not rows:
-            return
-        last = rows[-1].id
+    for rows in keyset_batches(select(model), [model.id], batch, scalars=True):
         for row in rows:
             survivor_id = owner_id(row)
             if survivor_id not in owners:

@@ -113,7 +113,7 @@ def current_key_id(survivor_id: uuid.UUID) -> uuid.UUID | None:
     them (and they reseal or shred it) or waits and sees the new key. On PostgreSQL this is
     ``FOR NO KEY UPDATE`` (foreign-key checks of new child rows are not blocked); SQLite
     write transactions already begin IMMEDIATE, one writer at a time (read requests, which
-    never seal anything, read in autocommit: caseflow.core.read_transactions).
+    never seal anything, read in autocommit: caseflow.core.unit_of_work).
     """
     session = db.session()
     locked = session.info.setdefault(_LOCKED_KEYS, {})

@@ -17,6 +17,7 @@ from caseflow.access.policy import escalation_recipients
 from caseflow.audit.services import record
 from caseflow.cases.models import Case
 from caseflow.cases.recording import no_contact_days
+from caseflow.core.batching import keyset_batches
 from caseflow.extensions import db
 from caseflow.scheduling.registry import Outgoing, RecipientsByOrganization, ScanBatch, register_scan
 from caseflow.visits import services
@@ -41,37 +42,24 @@ def extend_visit_horizons(now: datetime, batch_size: int):
     Plain rows, not ORM objects: nothing stays in the session between batches.
     """
     through = services.horizon(now)
-    after = None
-    while True:
-        statement = (select(*services.GENERATOR_COLUMNS)
-                     .where(VisitPlan.status == _ACTIVE, VisitPlan.next_due_on.is_not(None),
-                            VisitPlan.next_due_on <= through)
-                     .order_by(VisitPlan.next_due_on, VisitPlan.id).limit(batch_size)
-                     .with_for_update(skip_locked=True))
-        if after is not None:
-            statement = statement.where(tuple_(VisitPlan.next_due_on, VisitPlan.id) > after)
-        plans = db.session.execute(statement).all()
-        if not plans:
-            return
-        after = (plans[-1].next_due_on, plans[-1].id)
+    behind = (select(*services.GENERATOR_COLUMNS)
+              .where(VisitPlan.status == _ACTIVE, VisitPlan.next_due_on.is_not(None), VisitPlan.next_due_on <= through)
+              .with_for_update(skip_locked=True))
+    for plans in keyset_batches(behind, [VisitPlan.next_due_on, VisitPlan.id], batch_size):
         generated = services.extend_plans(plans, through)
         if generated:
             record("visits_generated", "visit_plans", None, detail={"plans": len(plans), "visits": generated})
         yield ScanBatch(work=generated)
 
 
-def _due_visits(condition, order_column, batch_size, after):
-    """The next batch of due visits, read in ``(order_column, id)`` order from a partial index
-    that holds only visits still waiting (``ix_visits_reminder_due`` / ``ix_visits_overdue_due``)."""
-    statement = (select(Visit.id, Visit.case_id, Visit.organization_id, Visit.assignee_id, Visit.window_start,
-                        Visit.window_end, Case.code)
-                 .join(Case, Case.id == Visit.case_id)
-                 .where(Visit.status == _PLANNED, Case.status == "open", *condition)
-                 .order_by(order_column, Visit.id).limit(batch_size)
-                 .with_for_update(skip_locked=True, of=Visit))
-    if after is not None:
-        statement = statement.where(tuple_(order_column, Visit.id) > after)
-    return db.session.execute(statement).all()
+def _due_visits(condition):
+    """Due visits, read in batches in ``(order_column, id)`` order from a partial index that
+    holds only visits still waiting (``ix_visits_reminder_due`` / ``ix_visits_overdue_due``)."""
+    return (select(Visit.id, Visit.case_id, Visit.organization_id, Visit.assignee_id, Visit.window_start,
+                   Visit.window_end, Case.code)
+            .join(Case, Case.id == Visit.case_id)
+            .where(Visit.status == _PLANNED, Case.status == "open", *condition)
+            .with_for_update(skip_locked=True, of=Visit))
 
 
 def claim_statement(ids, column, now, *, order_column, after, last):
@@ -104,10 +92,7 @@ def _claimed_batches(condition, order_column, claim_column, now, batch_size, mes
     """Read due visits batch by batch, claim each batch, and yield the messages
     ``messages_for(row)`` gives for the rows this pass claimed."""
     after = None
-    while True:
-        rows = _due_visits(condition, order_column, batch_size, after)
-        if not rows:
-            return
+    for rows in keyset_batches(_due_visits(condition), [order_column, Visit.id], batch_size):
         claimed, after = _claim(rows, claim_column, now, order_column, after)
         messages = [message for r in rows if r.id in claimed for message in messages_for(r)]
         yield ScanBatch(messages=messages, claimed=sorted(claimed, key=str))
@@ -151,16 +136,9 @@ def escalate_no_contact(now: datetime, batch_size: int):
     cutoff = now - timedelta(days=no_contact_days())
     anchor = func.coalesce(Case.last_contact_at, Case.opened_at)
     supervisors = RecipientsByOrganization(escalation_recipients)
-    last_id = None
-    while True:
-        statement = (select(Case.id, Case.code, Case.organization_id, Case.last_contact_at, Case.opened_at)
-                     .where(Case.status == "open", anchor <= cutoff).order_by(Case.id).limit(batch_size))
-        if last_id is not None:
-            statement = statement.where(Case.id > last_id)
-        rows = db.session.execute(statement).all()
-        if not rows:
-            return
-        last_id = rows[-1].id
+    silent = (select(Case.id, Case.code, Case.organization_id, Case.last_contact_at, Case.opened_at)
+              .where(Case.status == "open", anchor <= cutoff))
+    for rows in keyset_batches(silent, [Case.id], batch_size):
         messages = []
         for r in rows:
             since = r.last_contact_at or r.opened_at

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is
 
 @pytest.fixture(scope="session")
 def served(tmp_path_factory):
-    from tests.browser.served import Served, build_app
+    from caseflow.demo_server import Served, build_app
 
     app = build_app(tmp_path_factory.mktemp("console"))
     with Served(app, PORT) as server:

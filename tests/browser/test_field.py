@@ -107,7 +107,7 @@ class Phone(Visitor):
 def field_world(tmp_path_factory):
     """A caseflow of its own (demo data and three women on the demo mentor's list today),
     served on a free port."""
-    from tests.browser.served import Served, build_app
+    from caseflow.demo_server import Served, build_app
 
     app = build_app(tmp_path_factory.mktemp("field"))
     visits = {}

@@ -45,7 +45,7 @@ def _incidents(app):
 def statistics_served(tmp_path_factory):
     import threading
 
-    from tests.browser.served import build_app
+    from caseflow.demo_server import build_app
 
     app = build_app(tmp_path_factory.mktemp("statistics"))
     app.config.update(CASEFLOW_STATISTICS_CONSENT="administrative")

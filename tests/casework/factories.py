@@ -5,27 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from caseflow.core.clock import utcnow
-from tests.factories import OrganizationFactory, UserFactory, make_case
+from tests.factories import Centre  # noqa: F401  (the one centre, imported from here by casework tests)
 from tests.helpers import bearer
 
 ALL_NO = {"escalation": False, "weapon": False, "threats_to_kill": False, "strangulation": False,
           "forced_sex": False, "stalking": False, "jealousy_control": 0, "separation": False,
           "pregnancy": False, "threats_to_children": False}
-
-
-class Centre:
-    """A CEM with a supervisor and caseworkers of each discipline."""
-
-    def __init__(self):
-        self.org = OrganizationFactory(sector="cem")
-        self.supervisor = UserFactory(role="supervisor", organization=self.org, discipline=None)
-        self.admission = UserFactory(role="caseworker", organization=self.org, discipline="admission")
-        self.psychology = UserFactory(role="caseworker", organization=self.org, discipline="psychology")
-        self.legal = UserFactory(role="caseworker", organization=self.org, discipline="legal")
-        self.admin = UserFactory(role="admin", organization=self.org, discipline=None)
-
-    def case(self, **kwargs):
-        return make_case(self.admission, **kwargs)
 
 
 def iso(moment) -> str:

@@ -12,12 +12,11 @@ import re
 import threading
 
 import pytest
-from flask import g
 from sqlalchemy import select, text
 
 from caseflow.audit.models import AuditEntry
 from caseflow.audit.services import AUDIT_LOCK_ID
-from caseflow.core.read_transactions import WriteInReadRequest, start_request
+from caseflow.core.unit_of_work import WriteInReadRequest, begin_request, end_request
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
 from tests.factories import UserFactory, make_case
@@ -118,11 +117,11 @@ def test_a_safe_method_that_changes_rows_fails_loudly(app):
     # statement by statement, outside the audit chain's lock. Refused instead.
     db.session.commit()
     with app.test_request_context("/api/v1/cases", method="GET"):
-        start_request(db.session())
+        begin_request(db.session())
         db.session.execute(select(Organization.id)).all()
         db.session.add(Organization(code="X1", name="Centro", sector="cem", service_types=[]))
         with pytest.raises(WriteInReadRequest):
             db.session.flush()
         db.session.rollback()
-        g.pop("caseflow_read_phase")
+        end_request()
     assert db.session.scalars(select(Organization).where(Organization.code == "X1")).all() == []

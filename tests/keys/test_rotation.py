@@ -8,9 +8,8 @@ import secrets
 import threading
 import time
 
-from flask import g
-
 from caseflow.core.acting import acting_as
+from caseflow.core.unit_of_work import current
 from caseflow.crypto.keyring import Keyring
 from caseflow.crypto.keys import data_key, keyring
 from caseflow.crypto.models import DataKey
@@ -133,7 +132,7 @@ def test_a_worker_picks_up_a_kek_it_does_not_know(app, ring_file):
         rewrap_batch(other, 10)
     app.extensions["caseflow_keyring_checked"] = time.monotonic()  # not yet due for a look
     assert keyring() is stale
-    g.pop("caseflow_data_keys", None)  # a new request: no unwrapped keys yet
+    current().data_keys.clear()  # a new request: no unwrapped keys yet
     key_id = db.session.get(Survivor, survivor.id).data_key_id
     assert len(data_key(key_id)) == 32
     assert keyring().primary_kek_id == "k2"
@@ -172,6 +171,6 @@ def test_a_key_wrapped_by_the_old_kek_behind_the_pass_is_rewrapped_after_the_gra
     report = rotation.rotate(batch=2, grace=0, progress=stale_worker_wraps_one)
     assert report.rewrapped == 7
     assert rotation.data_keys_per_kek() == {report.primary: 7}
-    g.pop("caseflow_data_keys", None)
+    current().data_keys.clear()
     key_id, raw = late[0]
     assert data_key(key_id) == raw

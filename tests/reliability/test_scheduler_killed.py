@@ -18,8 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.scheduler_pass import NOW, fill
 from caseflow.core.clock import frozen_time
+from caseflow.demo_visits import NOW, fill
 from caseflow.extensions import db
 from caseflow.scheduling.models import OutboxMessage
 from caseflow.scheduling.runner import run_pass

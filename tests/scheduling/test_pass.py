@@ -4,11 +4,13 @@ import json
 import smtplib
 from datetime import timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from caseflow.core.clock import frozen_time
 from caseflow.extensions import db
 from caseflow.scheduling import registry
+from caseflow.scheduling.messages import render
 from caseflow.scheduling.models import OutboxMessage
 from caseflow.scheduling.registry import Outgoing, ScanBatch
 from caseflow.scheduling.runner import run_pass
@@ -101,6 +103,20 @@ def test_no_contact_for_30_days_escalates_once_per_silence(app):
     assert _pass(MONDAY + timedelta(days=60))["no_contact"] == 0
     assert _pass(MONDAY + timedelta(days=71))["no_contact"] == 1
     assert [m.recipient_id for m in _messages("no_contact")] == [centre.supervisor.id] * 2
+
+
+def test_the_no_contact_days_setting_moves_the_escalation_and_its_words(app):
+    app.config["CASEFLOW_NO_CONTACT_DAYS"] = 45
+    try:
+        centre = make_centre()
+        make_case_at(centre)
+        assert _pass(MONDAY + timedelta(days=31))["no_contact"] == 0
+        assert _pass(MONDAY + timedelta(days=46))["no_contact"] == 1
+        with app.test_request_context(), force_locale("es"):
+            text = render("no_contact", "CEM-2026-0001", MONDAY)
+        assert "45 días" in text and "30" not in text
+    finally:
+        app.config["CASEFLOW_NO_CONTACT_DAYS"] = 30
 
 
 def test_a_feature_adds_a_scan_without_touching_the_pass(app):

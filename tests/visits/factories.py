@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from caseflow.core.acting import acting_as
 from caseflow.core.clock import frozen_time
 from caseflow.extensions import db
-from tests.factories import OrganizationFactory, UserFactory, make_case, make_survivor
+from tests.factories import VISITING_PEOPLE, Centre, make_case, make_survivor
 
 #: 09:00 in Lima on Monday 2 March 2026.
 MONDAY = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)
@@ -26,24 +25,8 @@ CANARIES = {
 NOTES_CANARY = "Canarynotas de la visita"
 
 
-@dataclass
-class Centre:
-    organization: object
-    supervisor: object
-    caseworker: object
-    mentor: object
-    psychologist: object
-
-
 def make_centre() -> Centre:
-    organization = OrganizationFactory()
-    return Centre(
-        organization=organization,
-        supervisor=UserFactory(role="supervisor", organization=organization, discipline=None),
-        caseworker=UserFactory(role="caseworker", organization=organization),
-        mentor=UserFactory(role="mentor", organization=organization),
-        psychologist=UserFactory(role="psychologist", organization=organization),
-    )
+    return Centre(VISITING_PEOPLE)
 
 
 def make_case_at(centre: Centre, *, risk_level: str | None = None, at: datetime = MONDAY, **survivor_values):

@@ -1,5 +1,6 @@
-"""A real caseflow for the browser tests: migrated, demo data loaded, served by a WSGI
-server in a thread on a port of its own."""
+"""A real caseflow with the demo loaded, served by a WSGI server in a thread on a port of
+its own: for the browser tests and the console benchmark (both build it from here, so the
+benchmark imports nothing from the tests). Wiring, like ``caseflow.demo``."""
 
 from __future__ import annotations
 
