@@ -33,7 +33,7 @@ from sqlalchemy import LargeBinary
 from sqlalchemy.orm import mapped_column
 
 from caseflow.crypto import aead
-from caseflow.crypto.keys import DataKeyMissing, data_key, data_key_owner
+from caseflow.crypto.keys import DataKeyMissing, data_key, data_key_entry
 
 
 @dataclass(frozen=True)
@@ -188,17 +188,18 @@ def open_ciphertext(instance, column: str, ciphertext: bytes) -> bytes:
     column, survivor, case or centre, another keyring) or when its header names a data key
     that is not its owner's; ``ErasedDataError`` when she was erased.
     """
-    version = aead.field_format(ciphertext)
-    key_id = aead.field_key_id(ciphertext)
+    key_id = aead.field_key_id(ciphertext)  # validates the header
     try:
-        key, key_owner = data_key(key_id), data_key_owner(key_id)
+        key, key_owner = data_key_entry(key_id)
     except DataKeyMissing:
         if _owner_erased(instance):
             raise ErasedDataError(instance.__tablename__) from None
         raise aead.DecryptionError("unknown data key") from None
-    if key_owner is None or key_owner != getattr(instance, owner_of(type(instance)).survivor):
+    owner = owner_of(type(instance))
+    if key_owner is None or key_owner != getattr(instance, owner.survivor):
         raise aead.DecryptionError("the data key belongs to another survivor")
-    return aead.open_field(key, ciphertext, context_for(instance, column, version))
+    bound = owner.bound(instance) if ciphertext[0] != aead.LEGACY_FORMAT else None
+    return aead.open_field(key, ciphertext, aead.field_context(instance.__tablename__, column, instance.id, bound))
 
 
 def encrypted_attributes(model) -> list[EncryptedAttribute]:

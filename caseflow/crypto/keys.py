@@ -93,7 +93,8 @@ def create_data_key(survivor_id: uuid.UUID | None) -> DataKey:
     return record
 
 
-def _entry(key_id: uuid.UUID) -> tuple[bytes, uuid.UUID | None]:
+def data_key_entry(key_id: uuid.UUID) -> tuple[bytes, uuid.UUID | None]:
+    """The key and the survivor it belongs to (``DataKeyMissing`` if it does not exist)."""
     cache = _cache()
     if key_id in cache:
         return cache[key_id]
@@ -105,12 +106,12 @@ def _entry(key_id: uuid.UUID) -> tuple[bytes, uuid.UUID | None]:
 
 
 def data_key(key_id: uuid.UUID) -> bytes:
-    return _entry(key_id)[0]
+    return data_key_entry(key_id)[0]
 
 
 def data_key_owner(key_id: uuid.UUID) -> uuid.UUID | None:
     """The survivor the key belongs to (``DataKeyMissing`` if it does not exist)."""
-    return _entry(key_id)[1]
+    return data_key_entry(key_id)[1]
 
 
 def _unwrap(ring, key_id: uuid.UUID, kek_id: str, wrapped: bytes) -> bytes:
