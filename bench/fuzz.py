@@ -35,6 +35,9 @@ EXCLUDED = ("--exclude-path", "/api/v1/auth/logout", "--exclude-path", "/api/v1/
 def prepare(url: str) -> dict:
     """Migrate and populate the scratch database; return tokens, ids and canaries."""
     os.environ.setdefault("CASEFLOW_ENV", "testing")  # cheap password hashing for the world's people
+    # The world's mentor has attended no training, as in the tests (tests/conftest.py): her
+    # visit plan is allowed, here and in the server started after (it inherits the setting).
+    os.environ.setdefault("CASEFLOW_MENTOR_TRAINING_SESSIONS", "0")
     from flask_migrate import upgrade
 
     from caseflow import create_app
@@ -116,6 +119,7 @@ def main() -> None:
     world = prepare(url)
     config = config_file(world["ids"], common.WORK / "fuzz-schemathesis.toml")
     env = common.server_env(url)
+    env["CASEFLOW_MENTOR_TRAINING_SESSIONS"] = os.environ["CASEFLOW_MENTOR_TRAINING_SESSIONS"]
     server = common.start_caseflow(PORT, env)
     fuzz_env = {**os.environ, "PYTHONPATH": str(common.ROOT), "SCHEMATHESIS_HOOKS": "tests.reliability.fuzzing",
                 "CASEFLOW_FUZZ_CANARIES": json.dumps(world["canaries"])}

@@ -12,6 +12,7 @@ import random
 import secrets
 import uuid
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import insert, select
 
@@ -38,8 +39,9 @@ def document_number(i: int) -> str:
     return str(10_000_000 + (i * 7919) % 89_999_999)
 
 
-def _seal(key: bytes, key_id: uuid.UUID, table: str, column: str, row_id: uuid.UUID, value: str) -> bytes:
-    return aead.seal_field(key, key_id, value.encode(), aead.field_context(table, column, row_id))
+def _seal(key: bytes, key_id: uuid.UUID, table: str, column: str, row_id: uuid.UUID, value: str,
+          owner: tuple) -> bytes:
+    return aead.seal_field(key, key_id, value.encode(), aead.field_context(table, column, row_id, owner))
 
 
 def generate(organization_id: uuid.UUID, caseworker_id: uuid.UUID, count: int, start: int = 0,
@@ -56,7 +58,7 @@ def generate(organization_id: uuid.UUID, caseworker_id: uuid.UUID, count: int, s
             key_id, survivor_id, case_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
             raw = secrets.token_bytes(32)
             keys.append({"id": key_id, "kek_id": kek_id, "wrapped": aead.wrap_key(kek_id, kek, raw, key_id),
-                         "created_at": now})
+                         "survivor_id": survivor_id, "created_at": now})
             given = f"{rng.choice(GIVEN)} {rng.choice(GIVEN)}"
             family = f"{rng.choice(FAMILY)} {rng.choice(FAMILY)}"
             values = {
@@ -70,8 +72,9 @@ def generate(organization_id: uuid.UUID, caseworker_id: uuid.UUID, count: int, s
             row = {"id": survivor_id, "organization_id": organization_id, "data_key_id": key_id,
                    "document_type": "DNI", "sex": "female", "district": rng.choice(DISTRICTS),
                    "created_at": now, "updated_at": now}
+            owner = Survivor.__encryption_owner__.bound(SimpleNamespace(**row))
             for name, value in values.items():
-                row[f"{name}_ct"] = _seal(raw, key_id, "survivors", f"{name}_ct", survivor_id, value)
+                row[f"{name}_ct"] = _seal(raw, key_id, "survivors", f"{name}_ct", survivor_id, value, owner)
             survivors.append(row)
             # The name index holds a term per form of her name (caseflow.survivors.services).
             for name, forms in (("document", [f"DNI:{values['document_number']}"]),

@@ -28,7 +28,7 @@ def fill(plans: int, due: int, chunk: int = 5000, *, behind: int = 0, prefix: st
              for i, role in enumerate(["supervisor"] + ["mentor"] * 20)]
     db.session.add(org)
     db.session.add_all(users)
-    key = create_data_key()
+    key = create_data_key(None)  # shared by rows that hold no ciphertext
     db.session.commit()
     mentors = [u.id for u in users[1:]]
     today = date(2026, 3, 1)

@@ -120,7 +120,8 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
         raise Conflict(lazy_gettext("Your second factor is already confirmed."))
     if user.totp_secret is None:
         raise Conflict(lazy_gettext("Start the enrolment first."))
-    step = mfa.matching_step(mfa.open_secret(user.totp_secret, user.id), code)
+    secret = mfa.readable_secret(user)
+    step = mfa.matching_step(secret, code) if secret is not None else None
     if step is None or not mfa.claim_step(user.id, step):
         raise field_error("code", lazy_gettext("This code is not right; check your app's clock and try the next code."))
     db.session.refresh(user, ["totp_last_step"])

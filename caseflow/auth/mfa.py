@@ -18,11 +18,13 @@ import pyotp
 import segno
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import current_app
 from sqlalchemy import select, update
 
 from caseflow.auth.models import RecoveryCode
 from caseflow.core.clock import utcnow
 from caseflow.crypto.aead import DecryptionError
+from caseflow.crypto.keyring import KeyringError
 from caseflow.crypto.keys import keyring
 from caseflow.extensions import db
 
@@ -58,6 +60,19 @@ def open_secret(sealed: bytes, user_id: uuid.UUID) -> str:
         return AESGCM(kek).decrypt(nonce, sealed[header_len + _NONCE:], _aad(header, user_id)).decode("ascii")
     except InvalidTag:
         raise DecryptionError("TOTP secret failed authentication") from None
+
+
+def readable_secret(user) -> str | None:
+    """Her TOTP secret, or None when it cannot be opened as hers (copied from another
+    account, tampered, sealed by a KEK this keyring lacks): her code is then refused like a
+    wrong one, never answered 500; she signs in with a recovery code or an operator resets
+    her factor. Logged by user id only."""
+    try:
+        return open_secret(user.totp_secret, user.id)
+    except (DecryptionError, KeyringError):
+        current_app.logger.critical("unreadable TOTP secret of user %s (tampered, copied from another "
+                                    "account or another keyring)", user.id)
+        return None
 
 
 def sealed_kek_id(sealed: bytes) -> str:

@@ -13,7 +13,8 @@ MAX_PASSWORD_LENGTH = 200
 #: zxcvbn's scale: 3 is "safely unguessable" against an online attack with throttling and
 #: good against a slow offline one (about 10^8 guesses); 0–2 are refused.
 MIN_PASSWORD_SCORE = 3
-#: zxcvbn looks at the first characters only (its matching is quadratic in the length).
+#: zxcvbn looks at the first characters only (its matching is quadratic in the length); it
+#: raises ValueError past its own ``max_length`` (72 by default), told here to take these.
 _CHECKED_PREFIX = 100
 
 TOO_SHORT = lazy_gettext("Use at least 12 characters.")
@@ -36,7 +37,8 @@ def password_problem(password: str, personal: tuple[str, ...] = ()) -> str | Non
         return str(TOO_SHORT) if len(password) < MIN_PASSWORD_LENGTH else str(REPEATS)
     if len(password) > MAX_PASSWORD_LENGTH:
         return str(TOO_LONG)
-    result = zxcvbn(password[:_CHECKED_PREFIX], user_inputs=[word for word in personal if word])
+    result = zxcvbn(password[:_CHECKED_PREFIX], user_inputs=[word for word in personal if word],
+                    max_length=_CHECKED_PREFIX)
     if result["score"] >= MIN_PASSWORD_SCORE:
         return None
     patterns = {match.get("pattern") for match in result.get("sequence", ())}

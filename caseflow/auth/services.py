@@ -109,7 +109,8 @@ def check_second_factor(user: User, otp: str | None) -> bool:
         return False
     code = otp.strip().replace(" ", "")
     if len(code) == 6 and code.isdigit():
-        step = mfa.matching_step(mfa.open_secret(user.totp_secret, user.id), code)
+        secret = mfa.readable_secret(user)
+        step = mfa.matching_step(secret, code) if secret is not None else None
         if step is None:
             return False
         if not mfa.claim_step(user.id, step):

@@ -1,19 +1,30 @@
 """Encrypted model attributes.
 
-A model declares the ciphertext column and the attribute side by side::
+A model declares its owner once, then each ciphertext column and its attribute side by side::
+
+    __encryption_owner__ = Owner("survivor_id", also=("case_id",))
 
     phone_ct: Mapped[bytes | None] = encrypted_column()
     phone = EncryptedAttribute()
 
-Assigning ``record.phone = "..."`` stores only ciphertext, bound to the table, column and
-row id, under the survivor's data key. Reading ``record.phone`` decrypts and notes the read
-for the audit log, so no code path can read a sensitive value without it being recorded.
+Assigning ``record.phone = "..."`` stores only ciphertext under the survivor's data key,
+bound to the table, column and row id and to the owner: the column naming her survivor id
+and the ``also`` columns through which the record is reached (its case, its centre). A row
+moved to another survivor, case or centre, or whose header names a data key that is not
+hers, fails closed. Reading ``record.phone`` decrypts and notes the read for the audit log,
+so no code path can read a sensitive value without it being recorded.
+
+``caseflow.survivors.models.SurvivorOwned`` declares ``Owner("survivor_id",
+also=("case_id",))`` for every record of hers: a new model inheriting it needs nothing
+more; one without a ``case_id`` declares its own owner. A model with an encrypted attribute
+and no owner is refused when the class is defined.
 """
 
 from __future__ import annotations
 
 import contextlib
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
@@ -23,7 +34,40 @@ from sqlalchemy.orm import mapped_column
 
 from caseflow.core.unit_of_work import current
 from caseflow.crypto import aead
-from caseflow.crypto.keys import DataKeyMissing, data_key
+from caseflow.crypto.keys import DataKeyMissing, data_key, data_key_entry
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whom a model's encrypted values belong to, declared once as ``__encryption_owner__``.
+
+    ``survivor`` names the attribute holding her survivor id (``"id"`` on the survivor
+    herself): its value is bound into every ciphertext of the record, and the data key named
+    by a ciphertext's header must be hers. ``also`` names more columns bound the same way,
+    those through which others reach the record (``case_id``, an organization id), so that
+    moving the row there is detected too. Changing any of them by hand makes the record
+    unreadable; code that moves a record on purpose must re-seal its values.
+    """
+
+    survivor: str
+    also: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.survivor, *self.also)
+
+    def bound(self, instance) -> tuple[tuple[str, object], ...]:
+        return tuple((name, getattr(instance, name)) for name in self.columns)
+
+
+def owner_of(model) -> Owner:
+    return model.__encryption_owner__
+
+
+def context_for(instance, column: str, version: int = aead.FORMAT_VERSION, row_id=None) -> bytes:
+    """The associated data of ``instance``'s ``column`` in that ciphertext format."""
+    owner = owner_of(type(instance)).bound(instance) if version != aead.LEGACY_FORMAT else None
+    return aead.field_context(instance.__tablename__, column, instance.id if row_id is None else row_id, owner)
 
 
 class ErasedDataError(Exception):
@@ -79,6 +123,9 @@ class EncryptedAttribute:
     def __set_name__(self, owner, name):
         self.name = name
         self.column = f"{name}_ct"
+        if not isinstance(getattr(owner, "__encryption_owner__", None), Owner):
+            raise TypeError(f"{owner.__name__}.{name}: a model with encrypted attributes declares "
+                            "__encryption_owner__ = Owner(...) (caseflow.crypto.fields)")
 
     # -- serialisation ---------------------------------------------------------------
     def _encode(self, value) -> bytes:
@@ -112,15 +159,7 @@ class EncryptedAttribute:
         if ciphertext is None:
             return None
         try:
-            key_id = aead.field_key_id(ciphertext)
-            context = aead.field_context(instance.__tablename__, self.column, instance.id)
-            try:
-                key = data_key(key_id)
-            except DataKeyMissing:
-                if _owner_erased(instance):
-                    raise ErasedDataError(instance.__tablename__) from None
-                raise aead.DecryptionError("unknown data key") from None
-            plaintext = aead.open_field(key, ciphertext, context)
+            plaintext = open_ciphertext(instance, self.column, ciphertext)
         except aead.DecryptionError:
             if not has_request_context():
                 raise  # commands (verify, re-encryption) stop loudly on damaged data
@@ -139,8 +178,29 @@ class EncryptedAttribute:
         if key_id is None:
             raise ErasedDataError(instance.__tablename__)
         row_id = instance.ensure_id()
-        context = aead.field_context(instance.__tablename__, self.column, row_id)
+        context = context_for(instance, self.column, row_id=row_id)
         setattr(instance, self.column, aead.seal_field(data_key(key_id), key_id, self._encode(value), context))
+
+
+def open_ciphertext(instance, column: str, ciphertext: bytes) -> bytes:
+    """The plaintext of ``instance``'s ``column``, checked against the row and its owner.
+
+    ``DecryptionError`` when it fails authentication (tampered, moved to another row,
+    column, survivor, case or centre, another keyring) or when its header names a data key
+    that is not its owner's; ``ErasedDataError`` when she was erased.
+    """
+    key_id = aead.field_key_id(ciphertext)  # validates the header
+    try:
+        key, key_owner = data_key_entry(key_id)
+    except DataKeyMissing:
+        if _owner_erased(instance):
+            raise ErasedDataError(instance.__tablename__) from None
+        raise aead.DecryptionError("unknown data key") from None
+    owner = owner_of(type(instance))
+    if key_owner is None or key_owner != getattr(instance, owner.survivor):
+        raise aead.DecryptionError("the data key belongs to another survivor")
+    bound = owner.bound(instance) if ciphertext[0] != aead.LEGACY_FORMAT else None
+    return aead.open_field(key, ciphertext, aead.field_context(instance.__tablename__, column, instance.id, bound))
 
 
 def encrypted_attributes(model) -> list[EncryptedAttribute]:
@@ -165,8 +225,15 @@ def reseal(instance, new_key_id: uuid.UUID) -> int:
             ciphertext = getattr(instance, attr.column)
             if ciphertext is None:
                 continue
-            value = attr.__get__(instance)
-            context = aead.field_context(instance.__tablename__, attr.column, instance.id)
+            try:
+                value = attr.__get__(instance)
+            except aead.DecryptionError:
+                # Not re-sealed (that would launder a moved row into its new owner's data):
+                # the run stops here, naming the row, before any key is destroyed.
+                raise aead.DecryptionError(
+                    f"unreadable ciphertext: {instance.__tablename__}.{attr.column} of row {instance.id} "
+                    "(tampered or moved; see `caseflow crypto verify`)") from None
+            context = context_for(instance, attr.column)
             setattr(instance, attr.column, aead.seal_field(data_key(new_key_id), new_key_id, attr._encode(value), context))
             count += 1
     return count

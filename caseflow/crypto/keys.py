@@ -1,5 +1,8 @@
 """Data keys: created per survivor, wrapped by the primary KEK, unwrapped once per request.
 
+Each key records the survivor it belongs to; a field names its key in its header, and
+``caseflow.crypto.fields`` refuses a key that belongs to someone other than the field's owner.
+
 Unwrapped keys are cached in ``flask.g`` only, so they live for one request or command and
 an erased survivor's key cannot linger in a worker.
 """
@@ -72,31 +75,42 @@ def set_keyring(ring: Keyring) -> None:
     _cache().clear()
 
 
-def _cache() -> dict[uuid.UUID, bytes]:
+def _cache() -> dict[uuid.UUID, tuple[bytes, uuid.UUID | None]]:
+    """Unwrapped keys of this request or command: key id -> (key, the survivor it belongs to)."""
     return current().data_keys
 
 
-def create_data_key() -> DataKey:
-    """A fresh data key, wrapped by the primary KEK and added to the session."""
+def create_data_key(survivor_id: uuid.UUID | None) -> DataKey:
+    """A fresh data key of this survivor, wrapped by the primary KEK and added to the session."""
     ring = keyring()
     kek_id, kek = ring.primary_kek
     raw = secrets.token_bytes(KEY_BYTES)
-    record = DataKey(id=uuid.uuid4(), kek_id=kek_id)
+    record = DataKey(id=uuid.uuid4(), kek_id=kek_id, survivor_id=survivor_id)
     record.wrapped = aead.wrap_key(kek_id, kek, raw, record.id)
     db.session.add(record)
-    _cache()[record.id] = raw
+    _cache()[record.id] = (raw, survivor_id)
     return record
 
 
-def data_key(key_id: uuid.UUID) -> bytes:
+def data_key_entry(key_id: uuid.UUID) -> tuple[bytes, uuid.UUID | None]:
+    """The key and the survivor it belongs to (``DataKeyMissing`` if it does not exist)."""
     cache = _cache()
     if key_id in cache:
         return cache[key_id]
     record = db.session.get(DataKey, key_id)
     if record is None:
         raise DataKeyMissing(str(key_id))
-    raw = cache[key_id] = _unwrap(keyring(), record.id, record.kek_id, record.wrapped)
-    return raw
+    entry = cache[key_id] = (_unwrap(keyring(), record.id, record.kek_id, record.wrapped), record.survivor_id)
+    return entry
+
+
+def data_key(key_id: uuid.UUID) -> bytes:
+    return data_key_entry(key_id)[0]
+
+
+def data_key_owner(key_id: uuid.UUID) -> uuid.UUID | None:
+    """The survivor the key belongs to (``DataKeyMissing`` if it does not exist)."""
+    return data_key_entry(key_id)[1]
 
 
 def _unwrap(ring, key_id: uuid.UUID, kek_id: str, wrapped: bytes) -> bytes:
@@ -110,15 +124,16 @@ def _unwrap(ring, key_id: uuid.UUID, kek_id: str, wrapped: bytes) -> bytes:
 
 
 def unwrap_data_keys(rows) -> None:
-    """Cache data keys from (id, kek_id, wrapped) rows already read, e.g. a batch's in one query.
+    """Cache data keys from (id, kek_id, wrapped, survivor_id) rows already read, e.g. a
+    batch's in one query.
 
     The material under a data key id never changes (a rotation rewraps the same key), so a
     key unwrapped here decrypts exactly what ``data_key`` would have fetched one by one.
     """
     cache = _cache()
-    for key_id, kek_id, wrapped in rows:
+    for key_id, kek_id, wrapped, survivor_id in rows:
         if key_id not in cache:
-            cache[key_id] = _unwrap(keyring(), key_id, kek_id, wrapped)
+            cache[key_id] = (_unwrap(keyring(), key_id, kek_id, wrapped), survivor_id)
 
 
 def forget_data_key(key_id: uuid.UUID) -> None:

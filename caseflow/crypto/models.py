@@ -21,6 +21,10 @@ class DataKey(UUIDPrimaryKey, db.Model):
 
     __tablename__ = "data_keys"
 
+    #: The survivor whose key it is (no foreign key: her row points here). A field's header
+    #: names its data key, and the key must belong to the field's owner (caseflow.crypto.fields).
+    #: Null only for keys superseded before revision 0015_owner_binding.
+    survivor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     #: Which KEK version wraps this key; rotation rewrites it.
     kek_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
     wrapped: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)

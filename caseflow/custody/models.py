@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
-from caseflow.crypto.fields import EncryptedAttribute, encrypted_column
+from caseflow.crypto.fields import EncryptedAttribute, Owner, encrypted_column
 from caseflow.extensions import db
 from caseflow.survivors.models import SurvivorOwned
 
@@ -50,6 +50,9 @@ class CustodyRecord(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
         CheckConstraint(_in("status", CUSTODY_STATUSES), name="status"),
         Index("ix_custody_records_survivor_since", "survivor_id", "since"),
     )
+
+    #: No case: her values are bound to her and to the centre whose staff see them.
+    __encryption_owner__ = Owner("survivor_id", also=("organization_id",))
 
     survivor_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("survivors.id"), nullable=False)
     #: The centre that recorded it (whose staff see it).

@@ -3,6 +3,7 @@ import marshmallow as ma
 from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.core.pagination import PageArgs
 from caseflow.core.ubigeo import District, place
+from caseflow.crypto.fields import is_unreadable
 from caseflow.incidents.classification import AGE_GROUPS
 from caseflow.incidents.models import LOCATION_TYPES, PERPETRATOR_RELATIONSHIPS, VIOLENCE_TYPES
 
@@ -99,6 +100,10 @@ class IncidentSchema(ma.Schema):
 
 class IncidentDetailSchema(IncidentSchema):
     narrative = ma.fields.String(allow_none=True)
+    #: Last: it is known once the narrative has been decrypted.
+    unreadable = ma.fields.Function(is_unreadable, metadata={
+        "description": "True when the narrative could not be decrypted (damaged data, or a record "
+                       "moved to another survivor or case): it is null; the operator is alerted"})
 
 
 class IncidentQuery(PageArgs):

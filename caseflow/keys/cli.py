@@ -75,7 +75,10 @@ def verify():
         hint = " (can be retired)" if not count and state == "active" else ""
         click.echo(f"KEK {kek_id} [{state}]: {count} data keys{hint}")
     click.echo(f"fields: {summary['fields']} ({summary['fields_fresh']} under the current data key, "
-               f"{summary['fields_stale']} under a superseded one)")
+               f"{summary['fields_stale']} under a superseded one; {summary['fields_old_binding']} not yet bound "
+               "to their owner" + (": run `caseflow crypto reencrypt`)" if summary["fields_old_binding"] else ")"))
+    for failure in summary["unreadable"]:
+        click.echo(f"unreadable: {failure['table']}.{failure['column']} of row {failure['id']}")
     click.echo(json.dumps(summary))
     if not report.ok:
         click.echo("error: some data keys or fields could not be decrypted", err=True)
@@ -127,14 +130,19 @@ def destroy_kek(kek_id, yes):
 @with_appcontext
 def reencrypt(survivor_id, batch, restart, grace, share):
     """New data keys and fresh ciphertexts, one transaction per survivor; resumes."""
+    from caseflow.crypto.aead import DecryptionError
     from caseflow.keys import reencrypt as service
     from caseflow.keys.throttle import Throttle
 
     _system("crypto reencrypt")
-    if survivor_id is not None:
-        report = service.reencrypt_one(survivor_id, grace=grace)
-    else:
-        report = service.reencrypt_all(batch=batch, restart=restart, grace=grace, throttle=Throttle(share))
+    try:
+        if survivor_id is not None:
+            report = service.reencrypt_one(survivor_id, grace=grace)
+        else:
+            report = service.reencrypt_all(batch=batch, restart=restart, grace=grace, throttle=Throttle(share))
+    except DecryptionError as exc:  # a tampered or moved row: named, nothing of hers changed
+        db.session.rollback()
+        _fail(str(exc))
     seconds = max(report.seconds, 1e-9)
     click.echo(f"{report.survivors} survivors, {report.fields} fields re-encrypted in {report.seconds:.1f}s "
                f"({report.fields / seconds:.0f} fields/s, {report.survivors / seconds:.0f} survivors/s); "

@@ -65,7 +65,7 @@ def reencrypt_survivor(survivor_id: uuid.UUID) -> int:
         # found here are all the rows of hers that hold ciphertext.
         rows = [row for model in models_holding_rows(survivor_id, owned_models(encrypted_only=True)[1:])
                 for row in db.session.scalars(rows_of(model, survivor_id).options(lazyload("*")))]
-    new_key = create_data_key()
+    new_key = create_data_key(survivor_id)
     db.session.flush()  # the key row before the rows that name it
     fields = reseal(survivor, new_key.id)
     for row in rows:
@@ -111,13 +111,13 @@ def _commit_without_waiting_for_disk() -> None:
 def _next_batch(cutoff, cursor: str | None, batch: int) -> list[uuid.UUID]:
     """The next survivors whose data key predates the run, with their old keys unwrapped."""
     statement = (
-        select(Survivor.id, DataKey.id, DataKey.kek_id, DataKey.wrapped)
+        select(Survivor.id, DataKey.id, DataKey.kek_id, DataKey.wrapped, DataKey.survivor_id)
         .join(DataKey, DataKey.id == Survivor.data_key_id)
         .where(Survivor.erased_at.is_(None), DataKey.created_at < cutoff)
     )
     rows = db.session.execute(keyset_page(statement, [Survivor.id], uuid.UUID(cursor) if cursor else None, batch)).all()
-    unwrap_data_keys((key_id, kek_id, wrapped) for _, key_id, kek_id, wrapped in rows)
-    return [survivor_id for survivor_id, _, _, _ in rows]
+    unwrap_data_keys(key for _, *key in rows)
+    return [row[0] for row in rows]
 
 
 def reencrypt_all(*, batch: int = 200, restart: bool = False, grace: float = 2.0,

@@ -2,7 +2,9 @@
 
 An operator retires a KEK version when no data key is wrapped by it, and knows a
 re-encryption is complete when every field is sealed under its owner's current data key
-("fresh"). Failures are counted by table and column, never with values.
+("fresh") and bound to its owner (``fields_old_binding`` 0: none left in the format from
+before revision 0015_owner_binding). Failures are counted by table and column and named by
+table, column and row id, never with values.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from sqlalchemy import select
 
 from caseflow.core.batching import keyset_batches
 from caseflow.crypto import aead
-from caseflow.crypto.keys import data_key, keyring
+from caseflow.crypto.fields import open_ciphertext
+from caseflow.crypto.keys import keyring
 from caseflow.crypto.models import BlindIndexState, DataKey, SurvivorSearchTerm
 from caseflow.extensions import db
 from caseflow.keys.discovery import ciphertext_columns, owned_models, owner_id, unowned_encrypted_models
@@ -29,7 +32,10 @@ class VerifyReport:
     fields: int = 0
     fields_fresh: int = 0
     fields_stale: int = 0
+    fields_old_binding: int = 0
     field_failures: Counter = field(default_factory=Counter)
+    #: Each field that failed, as {"table", "column", "id"} (no value, ever).
+    unreadable: list = field(default_factory=list)
     index_terms: dict = field(default_factory=dict)
     unowned_models: list = field(default_factory=list)
 
@@ -49,7 +55,9 @@ class VerifyReport:
             "fields": self.fields,
             "fields_fresh": self.fields_fresh,
             "fields_stale": self.fields_stale,
+            "fields_old_binding": self.fields_old_binding,
             "field_failures": dict(self.field_failures),
+            "unreadable": self.unreadable,
             "index_terms": self.index_terms,
             "unowned_encrypted_tables": self.unowned_models,
         }
@@ -95,11 +103,15 @@ def _verify_model(model, report: VerifyReport, batch: int) -> None:
                     continue
                 report.fields += 1
                 try:
+                    # The same check a read makes: row, column, owner, and her data key.
+                    open_ciphertext(row, column, ciphertext)
                     key_id = aead.field_key_id(ciphertext)
-                    aead.open_field(data_key(key_id), ciphertext, aead.field_context(model.__tablename__, column, row.id))
                 except Exception:
                     report.field_failures[f"{model.__tablename__}.{column}"] += 1
+                    report.unreadable.append({"table": model.__tablename__, "column": column, "id": str(row.id)})
                     continue
+                if aead.field_format(ciphertext) == aead.LEGACY_FORMAT:
+                    report.fields_old_binding += 1
                 if key_id == owners[survivor_id]:
                     report.fields_fresh += 1
                 else:

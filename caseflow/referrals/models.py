@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.core.clock import utcnow
 from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
-from caseflow.crypto.fields import EncryptedAttribute, encrypted_column
+from caseflow.crypto.fields import EncryptedAttribute, Owner, encrypted_column
 from caseflow.extensions import db
 from caseflow.survivors.models import SurvivorOwned
 
@@ -132,6 +132,9 @@ class Referral(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
         Index("ix_referrals_report_sent", "sent_at", *REPORTED_COLUMNS),
         Index("ix_referrals_report_from_org_sent", "from_organization_id", "sent_at", *REPORTED_COLUMNS),
     )
+
+    #: The note is read by the receiving organization too: bound to it as well as to her case.
+    __encryption_owner__ = Owner("survivor_id", also=("case_id", "to_organization_id"))
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), nullable=False, index=True)
     survivor_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("survivors.id"), nullable=False, index=True)

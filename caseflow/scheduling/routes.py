@@ -38,7 +38,7 @@ def mark_one_read(message_id):
 
 
 @blp.post("/read")
-@blp.arguments(MarkReadSchema)
+@blp.arguments(MarkReadSchema, required=False)
 @blp.response(200, MarkedSchema)
 def mark_read(data):
     """Mark the given messages (or every unread one) read."""

@@ -2,6 +2,7 @@ import marshmallow as ma
 
 from caseflow.access.policy import may_read_field, readable_value
 from caseflow.core.fields import aware_datetime, choice, text
+from caseflow.crypto.fields import is_unreadable
 from caseflow.directory.models import DISCIPLINES
 
 
@@ -35,6 +36,11 @@ class SessionDetailSchema(SessionSchema):
 
     summary = ma.fields.Method("_summary", metadata={"type": "string", "nullable": True})
     next_steps = ma.fields.Method("_next_steps", metadata={"type": "string", "nullable": True})
+
+    #: Last: it is known once the notes have been decrypted.
+    unreadable = ma.fields.Function(is_unreadable, metadata={
+        "description": "True when its notes could not be decrypted (damaged data, or a record moved "
+                       "to another survivor or case): they are null; the operator is alerted"})
 
     def _summary(self, session):
         return readable_value(session, "summary")

@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Uuid, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
-from caseflow.crypto.fields import EncryptedAttribute, encrypted_column
+from caseflow.crypto.fields import EncryptedAttribute, Owner, encrypted_column
 from caseflow.extensions import db
 from caseflow.survivors import codes
 
@@ -57,6 +57,10 @@ class Survivor(UUIDPrimaryKey, Timestamps, db.Model):
     #: (which centre is not kept); null for survivors registered before this was checked.
     registered_elsewhere: Mapped[bool | None] = mapped_column(Boolean)
 
+    #: Her identity is bound to her id and to her centre: a survivor row moved to another
+    #: centre by hand (``organization_id``) reads as unreadable there, not as her identity.
+    __encryption_owner__ = Owner("id", also=("organization_id",))
+
     given_names_ct: Mapped[bytes | None] = encrypted_column()
     family_names_ct: Mapped[bytes | None] = encrypted_column()
     alias_ct: Mapped[bytes | None] = encrypted_column()
@@ -94,9 +98,12 @@ class Survivor(UUIDPrimaryKey, Timestamps, db.Model):
 
 
 class SurvivorOwned:
-    """Mixin for records holding a survivor's data: they encrypt under her data key."""
+    """Mixin for records holding a survivor's data: they encrypt under her data key, bound
+    to her id and to the case the record belongs to (access to it goes through the case).
+    A model without a ``case_id`` declares its own ``__encryption_owner__``."""
 
     survivor_id: Mapped[uuid.UUID]
+    __encryption_owner__ = Owner("survivor_id", also=("case_id",))
 
     def encryption_key_id(self) -> uuid.UUID | None:
         return current_key_id(self.survivor_id)

@@ -70,7 +70,7 @@ def register(values: dict) -> Survivor:
     survivor = Survivor(organization_id=current_user.organization_id, created_by_id=current_user.id,
                         registered_elsewhere=bool(registered))
     survivor.ensure_id()
-    survivor.data_key_id = create_data_key().id
+    survivor.data_key_id = create_data_key(survivor.id).id
     _assign(survivor, values)
     db.session.add(survivor)
     db.session.flush()
@@ -97,7 +97,7 @@ def _any_centre_candidates():
     return (
         select(Survivor)
         .outerjoin(DataKey, DataKey.id == Survivor.data_key_id)
-        .add_columns(DataKey.id, DataKey.kek_id, DataKey.wrapped)
+        .add_columns(DataKey.id, DataKey.kek_id, DataKey.wrapped, DataKey.survivor_id)
         .where(Survivor.id.in_(blind_index.candidates()), Survivor.erased_at.is_(None))
         .order_by(Survivor.created_at)
     )
@@ -152,7 +152,7 @@ def _search():
     return (
         select(Survivor)
         .outerjoin(DataKey, DataKey.id == Survivor.data_key_id)
-        .add_columns(DataKey.id, DataKey.kek_id, DataKey.wrapped)
+        .add_columns(DataKey.id, DataKey.kek_id, DataKey.wrapped, DataKey.survivor_id)
         .where(survivors_within_reach(), Survivor.id.in_(blind_index.candidates()), Survivor.erased_at.is_(None))
         .order_by(Survivor.created_at)
         .limit(SEARCH_LIMIT * 4)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.core.clock import utcnow
 from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
-from caseflow.crypto.fields import EncryptedAttribute, encrypted_column
+from caseflow.crypto.fields import EncryptedAttribute, Owner, encrypted_column
 from caseflow.extensions import db
 from caseflow.survivors.models import SurvivorOwned
 
@@ -151,6 +151,9 @@ class VisitLog(UUIDPrimaryKey, SurvivorOwned, db.Model):
                         name="modality"),
         UniqueConstraint("logged_by_id", "idempotency_key", name="uq_visit_logs_logged_by_key"),
     )
+
+    #: Notes are read through the visit: bound to it as well as to her case.
+    __encryption_owner__ = Owner("survivor_id", also=("case_id", "visit_id"))
 
     visit_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("visits.id"), nullable=False, index=True)
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), nullable=False, index=True)

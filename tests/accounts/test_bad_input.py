@@ -22,6 +22,10 @@ BAD = [
     ("post", "/auth/activate", NOT_JSON),
     ("post", "/auth/password", {"current_password": "x", "new_password": 12}),
     ("post", "/auth/password", {"new_password": "a long enough phrase 2026"}),
+    # Longer than the strength estimator's own limit (72 characters): was a 500 (fuzzing).
+    ("post", "/auth/password", {"current_password": "x", "otp": "000000",
+                                "new_password": "una frase larga de prueba con palabras sueltas " * 3}),
+    ("post", "/auth/activate", {"token": "x" * 40, "password": "ñandú " * 30}),
     ("post", "/auth/reauthenticate", {"password": None}),
     ("post", "/auth/mfa/totp/confirm", {"code": "12345a"}),
     ("post", "/auth/mfa/totp/confirm", {"code": "1234567"}),

@@ -111,3 +111,18 @@ def test_the_operator_resets_a_lost_factor(client, runner):
     assert token(client, worker.username).status_code == 201
     assert db.session.scalar(select(AuditEntry.actor_kind).where(AuditEntry.action == "mfa_reset")) == "system:users reset-mfa"
     assert runner.invoke(args=["users", "reset-mfa", "--username", "nobody"]).exit_code == 1
+
+
+def test_a_secret_copied_from_another_account_is_refused_not_a_500(client):
+    """The sealed TOTP secret is bound to its owner (her user id): copied by hand into
+    another account, it opens for nobody; her codes are refused like wrong ones and her
+    recovery codes still let her in."""
+    owner, other = UserFactory(), UserFactory()
+    secret, _ = enrol(client, headers_for(token(client, owner.username)))
+    _, other_codes = enrol(client, headers_for(token(client, other.username)))
+    stolen = db.session.scalar(select(User.totp_secret).where(User.id == owner.id))
+    db.session.execute(User.__table__.update().where(User.__table__.c.id == other.id).values(totp_secret=stolen))
+    db.session.commit()
+    answer = token(client, other.username, otp=code_at(secret, 1))
+    assert answer.status_code == 401, answer.get_data(as_text=True)
+    assert token(client, other.username, otp=other_codes[0]).status_code == 201

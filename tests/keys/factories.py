@@ -63,9 +63,19 @@ def recover_plaintexts(rows_by_table: dict[str, list[dict]], ring: Keyring) -> l
                 value = bytes(value)
                 with contextlib.suppress(Exception):
                     key = keys[aead.field_key_id(value)]
-                    context = aead.field_context(table, column, uuid.UUID(str(row["id"])))
+                    context = aead.field_context(table, column, uuid.UUID(str(row["id"])),
+                                                 _owner(table, row) if aead.field_format(value) != aead.LEGACY_FORMAT
+                                                 else None)
                     found.append(aead.open_field(key, value, context))
     return found
+
+
+def _owner(table: str, row: dict):
+    """The owner part of a row's associated data, as the format defines it (any reader of
+    the code knows it): the model's declared owner columns with their raw values."""
+    model = next(m.class_ for m in db.Model.registry.mappers if getattr(m.class_, "__tablename__", None) == table)
+    return tuple((name, None if row[name] is None else uuid.UUID(str(row[name])))
+                 for name in model.__encryption_owner__.columns)
 
 
 def live_rows() -> dict[str, list[dict]]:

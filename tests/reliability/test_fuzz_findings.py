@@ -16,3 +16,12 @@ def test_a_malformed_assignee_filter_is_422_not_500(client):
 def test_the_spec_lets_a_user_who_never_logged_in_have_no_last_login(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["components"]["schemas"]["User"]["properties"]["last_login_at"].get("nullable") is True
+
+
+def test_marking_every_notification_read_needs_no_body_and_the_spec_says_so(client):
+    """Fuzzing (2026-12-02): the spec required a body that the route, by design, does without
+    (no ``ids``: every unread one)."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["paths"]["/api/v1/notifications/read"]["post"]["requestBody"].get("required") is not True
+    response = client.post("/api/v1/notifications/read", headers=bearer(UserFactory()))
+    assert response.status_code == 200 and response.get_json() == {"marked": 0}
