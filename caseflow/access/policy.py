@@ -552,6 +552,28 @@ def receiving_staff(organization_id):
                               User.active.is_(True)).order_by(User.id)
 
 
+def case_team(case_ids):
+    """The staff who carry these cases (open assignments of active, confirmed caseworkers and
+    supervisors of the case's centre): ``(case_id, user_id)`` rows. They hear their cases'
+    escalations beside the centre's supervisors."""
+    User = mapped("User")
+    Case = mapped("Case")
+    CaseAssignment = mapped("CaseAssignment")
+
+    return (select(CaseAssignment.case_id, User.id)
+            .join(User, User.id == CaseAssignment.user_id)
+            .join(Case, Case.id == CaseAssignment.case_id)
+            .where(CaseAssignment.case_id.in_(list(case_ids)), CaseAssignment.ended_at.is_(None),
+                   User.active.is_(True), User.role.in_(CENTRE_CASE_ROLES), User.role_confirmed.is_(True),
+                   User.organization_id == Case.organization_id)
+            .order_by(CaseAssignment.case_id, User.id))
+
+
+def approval_deciders(organization_id, requested_by_id):
+    """Who decides an approval a person of this centre asked for: its other supervisors."""
+    return escalation_recipients(organization_id).where(mapped("User").id != requested_by_id)
+
+
 def escalation_recipients(organization_id):
     """Who hears about a centre's missed visits, safety concerns and breached deadlines."""
     User = mapped("User")
