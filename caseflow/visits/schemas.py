@@ -19,7 +19,7 @@ class VisitPlanCreateSchema(ma.Schema):
     count = ma.fields.Integer(validate=Range(min=1, max=500), allow_none=True,
                               metadata={"description": "Number of visits (or give ends_on)"})
     ends_on = ma.fields.Date(allow_none=True, metadata={"description": "Last day of the plan (or give count); "
-                                                                       "neither: one year"})
+                                                                       "neither: 48 weekly visits for a mentor (Programa Aurora), one year otherwise"})
 
 
 class VisitPlanPatchSchema(ma.Schema):
@@ -48,7 +48,7 @@ class VisitPlanSchema(ma.Schema):
 
 
 class VisitSchema(ma.Schema):
-    id = ma.fields.UUID()
+    id = ma.fields.UUID(allow_none=True, metadata={"description": "Null for a projected visit"})
     plan_id = ma.fields.UUID()
     case_id = ma.fields.UUID()
     case_code = ma.fields.Function(lambda visit: visit.case.code)
@@ -60,6 +60,8 @@ class VisitSchema(ma.Schema):
     window_start = ma.fields.AwareDateTime()
     window_end = ma.fields.AwareDateTime()
     rescheduled_from_id = ma.fields.UUID(allow_none=True)
+    projected = ma.fields.Function(lambda visit: getattr(visit, "projected", False), metadata={
+        "type": "boolean", "description": "A later visit of the plan, beyond the scheduler's horizon: not made yet"})
 
 
 class VisitCardSchema(ma.Schema):
