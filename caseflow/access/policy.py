@@ -387,11 +387,18 @@ def may_refer_onward(referral, user=None) -> bool:
 
 
 def may_read_visit_log_notes(log, user=None) -> bool:
-    """A visit log's notes: the case team of the case's centre, and the person who wrote them."""
+    """A visit log's notes: the case team of the case's centre, and the person who wrote them
+    (her own notes come back to her). A visitor of another organization reads hers only while
+    her consent to that organization is in effect, as with the visit card."""
     user = user or current_user
     if user.role in CENTRE_CASE_ROLES:
         return _case_centre(user) == log.case.organization_id
-    return log.logged_by_id == user.id
+    if log.logged_by_id != user.id:
+        return False
+    if user.organization_id == log.case.organization_id:
+        return True
+    organization = db.session.get(mapped("Organization"), user.organization_id)
+    return organization is not None and consent_in_effect(log.case, organization)
 
 
 def _reaches_case_of(record, user) -> bool:

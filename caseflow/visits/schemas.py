@@ -1,6 +1,7 @@
 import marshmallow as ma
 from flask_babel import lazy_gettext
 
+from caseflow.access.policy import readable_value
 from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.core.pagination import PageArgs
 from caseflow.visits.models import MODALITIES, OUTCOMES, PLAN_KINDS, VISIT_STATUSES
@@ -75,9 +76,40 @@ class VisitCardSchema(ma.Schema):
     safety_flags = ma.fields.List(ma.fields.String())
 
 
+class VisitLogSchema(ma.Schema):
+    id = ma.fields.UUID()
+    visit_id = ma.fields.UUID()
+    case_id = ma.fields.UUID()
+    outcome = ma.fields.String()
+    happened_at = ma.fields.AwareDateTime()
+    modality = ma.fields.String(allow_none=True)
+    safety_concern = ma.fields.Boolean()
+    rescheduled_to = ma.fields.AwareDateTime(allow_none=True)
+    has_notes = ma.fields.Function(lambda log: log.notes_ct is not None)
+    logged_by_id = ma.fields.UUID()
+    created_at = ma.fields.AwareDateTime()
+
+
+class VisitLogReadSchema(VisitLogSchema):
+    notes = ma.fields.Method("_notes", metadata={"type": "string", "nullable": True, "description": (
+        "For the person who wrote them and the case's centre team (access.policy FIELD_RULES); "
+        "null for anyone else, and for a visitor of another organization once no consent covers it")})
+
+    def _notes(self, log):
+        return readable_value(log, "notes")
+
+
+class _VisitLogs(ma.fields.Nested):
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        from caseflow.visits.logs import logs_of
+
+        return logs_of(obj)
+
+
 class VisitDetailSchema(VisitSchema):
     card = ma.fields.Nested(VisitCardSchema, allow_none=True, metadata={
         "description": "For the person visiting her (active plan) and centre staff; null otherwise"})
+    logs = _VisitLogs(VisitLogReadSchema, many=True, metadata={"description": "What was logged, oldest first"})
 
 
 class VisitQuery(PageArgs):
@@ -98,20 +130,6 @@ class VisitLogCreateSchema(ma.Schema):
     notes = text(4000, allow_none=True, metadata={"description": "Encrypted; never shown in messages"})
     safety_concern = ma.fields.Boolean(load_default=False)
     rescheduled_to = aware_datetime(allow_none=True)
-
-
-class VisitLogSchema(ma.Schema):
-    id = ma.fields.UUID()
-    visit_id = ma.fields.UUID()
-    case_id = ma.fields.UUID()
-    outcome = ma.fields.String()
-    happened_at = ma.fields.AwareDateTime()
-    modality = ma.fields.String(allow_none=True)
-    safety_concern = ma.fields.Boolean()
-    rescheduled_to = ma.fields.AwareDateTime(allow_none=True)
-    has_notes = ma.fields.Function(lambda log: log.notes_ct is not None)
-    logged_by_id = ma.fields.UUID()
-    created_at = ma.fields.AwareDateTime()
 
 
 class IdempotencyHeader(ma.Schema):
