@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-PORT = int(os.environ.get("CASEFLOW_BROWSER_TEST_PORT", "5650"))
+#: 0: a free port chosen by the system (a fixed one collides with another run on the machine).
+PORT = int(os.environ.get("CASEFLOW_BROWSER_TEST_PORT", "0"))
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 AXE_SOURCE = AXE.read_text() if AXE.exists() else ""
 #: Screenshots for docs/console.md: written there with CASEFLOW_SCREENSHOTS=docs, else to a

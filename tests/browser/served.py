@@ -36,8 +36,9 @@ def build_app(tmp: Path, database_url: str | None = None):
 
 class Served:
     def __init__(self, app, port: int):
+        # Port 0: the system picks a free one (several test runs may share the machine).
         self.server = make_server("127.0.0.1", port, app, threaded=True)
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):
