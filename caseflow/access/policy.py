@@ -389,11 +389,18 @@ def may_refer_onward(referral, user=None) -> bool:
 
 
 def may_read_visit_log_notes(log, user=None) -> bool:
-    """A visit log's notes: the case team of the case's centre, and the person who wrote them."""
+    """A visit log's notes: the case team of the case's centre, and the person who wrote them
+    (her own notes come back to her). A visitor of another organization reads hers only while
+    her consent to that organization is in effect, as with the visit card."""
     user = user or current_user
     if user.role in CENTRE_CASE_ROLES:
         return _case_centre(user) == log.case.organization_id
-    return log.logged_by_id == user.id
+    if log.logged_by_id != user.id:
+        return False
+    if user.organization_id == log.case.organization_id:
+        return True
+    organization = db.session.get(mapped("Organization"), user.organization_id)
+    return organization is not None and consent_in_effect(log.case, organization)
 
 
 def _reaches_case_of(record, user) -> bool:
@@ -552,6 +559,28 @@ def receiving_staff(organization_id):
 
     return select(User).where(User.organization_id == organization_id, User.role.in_(RECEIVING_ROLES),
                               User.active.is_(True)).order_by(User.id)
+
+
+def case_team(case_ids):
+    """The staff who carry these cases (open assignments of active, confirmed caseworkers and
+    supervisors of the case's centre): ``(case_id, user_id)`` rows. They hear their cases'
+    escalations beside the centre's supervisors."""
+    User = mapped("User")
+    Case = mapped("Case")
+    CaseAssignment = mapped("CaseAssignment")
+
+    return (select(CaseAssignment.case_id, User.id)
+            .join(User, User.id == CaseAssignment.user_id)
+            .join(Case, Case.id == CaseAssignment.case_id)
+            .where(CaseAssignment.case_id.in_(list(case_ids)), CaseAssignment.ended_at.is_(None),
+                   User.active.is_(True), User.role.in_(CENTRE_CASE_ROLES), User.role_confirmed.is_(True),
+                   User.organization_id == Case.organization_id)
+            .order_by(CaseAssignment.case_id, User.id))
+
+
+def approval_deciders(organization_id, requested_by_id):
+    """Who decides an approval a person of this centre asked for: its other supervisors."""
+    return escalation_recipients(organization_id).where(mapped("User").id != requested_by_id)
 
 
 def escalation_recipients(organization_id):

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from caseflow.access.policy import may_decide_approval, require, scope_case_records
+from caseflow.access.policy import approval_deciders, may_decide_approval, require, scope_case_records
 from caseflow.approvals.models import Approval
 from caseflow.audit.services import record_model_write
 from caseflow.cases import steps
@@ -15,6 +15,7 @@ from caseflow.cases.services import add_event
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import Conflict, Forbidden
 from caseflow.extensions import db
+from caseflow.scheduling import outbox
 
 
 def has_approved(case: Case, kind: str) -> bool:
@@ -61,6 +62,11 @@ def request(case: Case, kind: str, note: str | None) -> Approval:
     db.session.flush()
     add_event(case, "approval_requested", {"approval_id": str(approval.id), "kind": kind})
     record_model_write("create", approval, fields=["kind"] + (["request_note"] if note else []))
+    # The supervisors who may decide it hear that it waits (codes only: the kind, the case).
+    deciders = [user.id for user in db.session.scalars(approval_deciders(case.organization_id, current_user.id))]
+    outbox.notify(deciders, topic="approval_waiting", subject_id=approval.id,
+                  subject_at=approval.requested_at, now=approval.requested_at, case=case,
+                  detail={"approval_id": str(approval.id), "kind": kind})
     return approval
 
 

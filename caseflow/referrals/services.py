@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import select, update
 
-from caseflow.access.policy import may_move_referral, may_refer_onward, require, scope_referrals
+from caseflow.access.policy import may_move_referral, may_refer_onward, receiving_staff, require, scope_referrals
 from caseflow.audit.services import record, record_model_write
 from caseflow.cases import steps
 from caseflow.cases.models import Case
@@ -36,6 +36,7 @@ from caseflow.referrals.models import (
     serving_sector,
 )
 from caseflow.referrals.rules import rules_in_effect
+from caseflow.scheduling import outbox
 
 #: The FHIR Task state machine (shared domain notes, "Referral states").
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -135,6 +136,7 @@ def send(case: Case, data: dict) -> Referral:
                detail={"legal_basis": referral.mandatory_report_basis, "consent": decision.reason,
                        "to_organization_id": str(organization.id),
                        "survivor_informed": referral.survivor_informed})
+    _tell_receiver(referral)
     return referral
 
 
@@ -206,6 +208,7 @@ def refer_onward(parent: Referral, data: dict) -> Referral:
                detail={"legal_basis": basis, "consent": decision.reason, "onward_from": str(parent.id),
                        "to_organization_id": str(organization.id)})
     db.session.flush()
+    _tell_receiver(child)
     return child
 
 
@@ -213,6 +216,17 @@ def onward_of(referral: Referral) -> list[Referral]:
     """The referrals its receiving organization sent on from this one, in order."""
     return list(db.session.scalars(select(Referral).where(Referral.parent_referral_id == referral.id)
                                    .order_by(Referral.sent_at, Referral.id)).unique())
+
+
+def _tell_receiver(referral: Referral) -> None:
+    """Its liaisons hear at once that a referral arrived (in the app, by e-mail where it is
+    configured): codes only (``caseflow.referrals.notices``)."""
+    liaisons = [user.id for user in db.session.scalars(receiving_staff(referral.to_organization_id))]
+    detail = {"referral_id": str(referral.id), "service_type": referral.service_type,
+              "priority": referral.priority, "due_at": referral.due_at.isoformat() if referral.due_at else None,
+              "parent_referral_id": str(referral.parent_referral_id) if referral.parent_referral_id else None}
+    outbox.notify(liaisons, topic="referral_received", subject_id=referral.id, subject_at=referral.sent_at,
+                  now=utcnow(), case=referral.case, detail=detail)
 
 
 def _start_clocks(referral: Referral, rules: list[DeadlineRule], incident: Incident | None) -> None:

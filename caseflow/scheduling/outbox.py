@@ -10,11 +10,10 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from caseflow.access.policy import escalation_recipients
 from caseflow.directory.models import User
 from caseflow.extensions import db
 from caseflow.scheduling.models import OutboxMessage
-from caseflow.scheduling.registry import Outgoing
+from caseflow.scheduling.registry import EscalationRecipients, Outgoing
 
 
 def _insert_for(session):
@@ -55,13 +54,27 @@ def enqueue(messages: Iterable[Outgoing], now: datetime) -> int:
 
 def escalate(*, organization_id, topic: str, subject_id, case, subject_at: datetime,
              detail: dict | None, now: datetime) -> int:
-    """An immediate escalation to every supervisor of the centre (from a request)."""
+    """An immediate escalation to every supervisor of the centre and the staff assigned to
+    the case (from a request)."""
     anchor = subject_at.strftime("%Y%m%dT%H%M%SZ")
     messages = [
-        Outgoing(dedupe_key=f"{topic}:{subject_id}:{anchor}:{supervisor.id}", recipient_id=supervisor.id,
+        Outgoing(dedupe_key=f"{topic}:{subject_id}:{anchor}:{recipient}", recipient_id=recipient,
                  kind="escalation", topic=topic, case_id=case.id, case_code=case.code,
                  subject_at=subject_at, detail=detail)
-        for supervisor in db.session.scalars(escalation_recipients(organization_id))
+        for recipient in EscalationRecipients().of(organization_id, case.id)
+    ]
+    return enqueue(messages, now)
+
+
+def notify(recipients, *, topic: str, subject_id, subject_at: datetime, now: datetime, case=None,
+           detail: dict | None = None, kind: str = "reminder") -> int:
+    """A notice to each of ``recipients`` (user ids) from a request, once per subject and moment."""
+    anchor = subject_at.strftime("%Y%m%dT%H%M%SZ")
+    messages = [
+        Outgoing(dedupe_key=f"{topic}:{subject_id}:{anchor}:{recipient}", recipient_id=recipient, kind=kind,
+                 topic=topic, case_id=case.id if case is not None else None,
+                 case_code=case.code if case is not None else None, subject_at=subject_at, detail=detail)
+        for recipient in dict.fromkeys(recipients)
     ]
     return enqueue(messages, now)
 

@@ -72,6 +72,48 @@ class RecipientsByOrganization:
         return self._cache[organization_id]
 
 
+class RecipientsByCase:
+    """The staff carrying each case (:func:`caseflow.access.policy.case_team`), looked up
+    for a whole batch of cases in one statement (:meth:`prefetch`) and kept for the pass."""
+
+    def __init__(self):
+        self._cache: dict = {}
+
+    def prefetch(self, case_ids) -> None:
+        from caseflow.access.policy import case_team
+        from caseflow.extensions import db
+
+        missing = {case_id for case_id in case_ids if case_id is not None and case_id not in self._cache}
+        if not missing:
+            return
+        for case_id in missing:
+            self._cache[case_id] = []
+        for case_id, user_id in db.session.execute(case_team(missing)):
+            self._cache[case_id].append(user_id)
+
+    def of(self, case_id) -> list:
+        if case_id not in self._cache:
+            self.prefetch([case_id])
+        return self._cache[case_id]
+
+
+class EscalationRecipients:
+    """Who hears about a case's missed visits, safety concerns and breached deadlines: the
+    centre's supervisors and the staff assigned to the case, each once."""
+
+    def __init__(self):
+        from caseflow.access.policy import escalation_recipients
+
+        self.supervisors = RecipientsByOrganization(escalation_recipients)
+        self.team = RecipientsByCase()
+
+    def prefetch(self, case_ids) -> None:
+        self.team.prefetch(case_ids)
+
+    def of(self, organization_id, case_id) -> list:
+        return list(dict.fromkeys([*self.supervisors.of(organization_id), *self.team.of(case_id)]))
+
+
 @dataclass(frozen=True)
 class Scan:
     name: str

@@ -15,7 +15,7 @@ class NotificationSchema(ma.Schema):
     case_id = ma.fields.UUID(allow_none=True)
     case_code = ma.fields.String(allow_none=True)
     at = ma.fields.AwareDateTime(attribute="subject_at", allow_none=True)
-    message = ma.fields.Function(lambda m: render(m.topic, m.case_code, m.subject_at))
+    message = ma.fields.Function(lambda m: render(m.topic, m.case_code, m.subject_at, m.detail))
     detail = ma.fields.Dict(allow_none=True)
     created_at = ma.fields.AwareDateTime()
     read_at = ma.fields.AwareDateTime(allow_none=True)

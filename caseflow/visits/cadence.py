@@ -33,6 +33,12 @@ def default_cadence(kind: str, risk_level: str | None) -> Cadence:
     return Cadence(entry["cadence_days"], entry["window_days"])
 
 
+def default_count(kind: str) -> int | None:
+    """How many visits a plan of this kind has when neither a count nor an end date is given
+    (mentors: 48, Programa Aurora), or None (the plan runs ``duration_days``)."""
+    return _defaults().get("default_counts", {}).get(kind)
+
+
 def default_duration() -> timedelta:
     return timedelta(days=_defaults()["duration_days"])
 

@@ -175,3 +175,9 @@ def _reschedule(visit: Visit, new_start: datetime) -> Visit:
     db.session.add(replacement)
     db.session.flush()
     return replacement
+
+
+def logs_of(visit: Visit) -> list[VisitLog]:
+    """A visit's logs, oldest first (read through the visit, already within reach)."""
+    return list(db.session.scalars(select(VisitLog).where(VisitLog.visit_id == visit.id)
+                                   .order_by(VisitLog.created_at, VisitLog.id)))

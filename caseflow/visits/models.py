@@ -173,3 +173,4 @@ class VisitLog(UUIDPrimaryKey, SurvivorOwned, db.Model):
     notes = EncryptedAttribute()
 
     visit = relationship(Visit)
+    case = relationship("Case")

@@ -79,12 +79,24 @@ def patch_visit_plan(changes, plan_id):
 @blp.arguments(VisitQuery, location="query")
 @blp.response(200, VisitPage)
 def list_visits(args):
-    """Visits by day: `?assignee=me&from=2026-03-01&to=2026-03-07`."""
+    """Visits by day: `?assignee=me&from=2026-03-01&to=2026-03-07`. The whole plan: the
+    visits made so far, then (`projected: true`, no `id`) those its plan will still make in
+    the period beyond the scheduler's horizon."""
     require("visit.read")
-    statement = services.visits_query(scope_visits(), assignee=args.get("assignee"), from_day=args.get("from_day"),
-                                      to_day=args.get("to_day"), status=args.get("status"),
-                                      case_id=args.get("case_id"))
-    return paginate(statement, args)
+    filters = {name: args.get(key) for name, key in (("assignee", "assignee"), ("from_day", "from_day"),
+                                                      ("to_day", "to_day"), ("status", "status"),
+                                                      ("case_id", "case_id"))}
+    statement = services.visits_query(scope_visits(), **filters)
+    page = paginate(statement, args)
+    projected = services.projected_visits(scope_visit_plans(), **filters)
+    if projected:
+        per_page, stored = page["per_page"], page["total"]
+        start = (page["page"] - 1) * per_page
+        room = per_page - len(page["items"])
+        first = max(start - stored, 0)
+        page["items"] = list(page["items"]) + projected[first:first + room]
+        page["total"] = stored + len(projected)
+    return page
 
 
 @blp.get("/visits/<uuid:visit_id>")

@@ -13,13 +13,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, literal, select, tuple_, update
 
-from caseflow.access.policy import escalation_recipients
 from caseflow.audit.services import record
 from caseflow.cases.models import Case
 from caseflow.cases.recording import no_contact_days
 from caseflow.core.batching import keyset_batches
 from caseflow.extensions import db
-from caseflow.scheduling.registry import Outgoing, RecipientsByOrganization, ScanBatch, register_scan
+from caseflow.scheduling.registry import EscalationRecipients, Outgoing, ScanBatch, register_scan
 from caseflow.visits import services
 from caseflow.visits.models import Visit, VisitPlan
 
@@ -88,12 +87,14 @@ def _claim(rows, column, now, order_column, after) -> tuple[set, tuple]:
     return set(db.session.execute(statement).scalars().all()), last
 
 
-def _claimed_batches(condition, order_column, claim_column, now, batch_size, messages_for):
+def _claimed_batches(condition, order_column, claim_column, now, batch_size, messages_for, prefetch=None):
     """Read due visits batch by batch, claim each batch, and yield the messages
     ``messages_for(row)`` gives for the rows this pass claimed."""
     after = None
     for rows in keyset_batches(_due_visits(condition), [order_column, Visit.id], batch_size):
         claimed, after = _claim(rows, claim_column, now, order_column, after)
+        if prefetch is not None:
+            prefetch([r.case_id for r in rows if r.id in claimed])
         messages = [message for r in rows if r.id in claimed for message in messages_for(r)]
         yield ScanBatch(messages=messages, claimed=sorted(claimed, key=str))
 
@@ -112,40 +113,44 @@ def remind_due_visits(now: datetime, batch_size: int):
 
 
 def escalate_overdue_visits(now: datetime, batch_size: int):
-    """An escalation to the centre's supervisors when a visit's window closed a grace period ago."""
+    """An escalation to the centre's supervisors and the case's assigned staff when a visit's
+    window closed a grace period ago."""
     grace = timedelta(hours=current_app.config["CASEFLOW_VISIT_GRACE_HOURS"])
-    supervisors = RecipientsByOrganization(escalation_recipients)
+    recipients = EscalationRecipients()
     condition = (Visit.escalated_at.is_(None), Visit.window_end <= now - grace)
 
     def escalations(r):
-        for supervisor in supervisors.of(r.organization_id):
+        for supervisor in recipients.of(r.organization_id, r.case_id):
             yield Outgoing(dedupe_key=f"visit_overdue:{r.id}:{_stamp(r.window_end)}:{supervisor}",
                            recipient_id=supervisor, kind="escalation", topic="visit_overdue", case_id=r.case_id,
                            case_code=r.code, subject_at=r.window_end,
                            detail={"visit_id": str(r.id), "assignee_id": str(r.assignee_id)})
 
-    yield from _claimed_batches(condition, Visit.window_end, Visit.escalated_at, now, batch_size, escalations)
+    yield from _claimed_batches(condition, Visit.window_end, Visit.escalated_at, now, batch_size, escalations,
+                                prefetch=recipients.prefetch)
 
 
 def escalate_no_contact(now: datetime, batch_size: int):
-    """Open cases nobody reached for the no-contact days (30 by default) (last contact, or opening): tell the supervisors.
+    """Open cases nobody reached for the no-contact days (30 by default) (last contact, or
+    opening): tell the supervisors and the staff assigned to the case.
 
     No claim column: the dedupe key names the last contact, so one escalation is written
     per silent spell, and a new contact followed by another silence raises a new one.
     """
     cutoff = now - timedelta(days=no_contact_days())
     anchor = func.coalesce(Case.last_contact_at, Case.opened_at)
-    supervisors = RecipientsByOrganization(escalation_recipients)
+    recipients = EscalationRecipients()
     silent = (select(Case.id, Case.code, Case.organization_id, Case.last_contact_at, Case.opened_at)
               .where(Case.status == "open", anchor <= cutoff))
     for rows in keyset_batches(silent, [Case.id], batch_size):
         messages = []
+        recipients.prefetch([r.id for r in rows])
         for r in rows:
             since = r.last_contact_at or r.opened_at
             messages.extend(
                 Outgoing(dedupe_key=f"no_contact:{r.id}:{_stamp(since)}:{supervisor}", recipient_id=supervisor,
                          kind="escalation", topic="no_contact", case_id=r.id, case_code=r.code, subject_at=since)
-                for supervisor in supervisors.of(r.organization_id)
+                for supervisor in recipients.of(r.organization_id, r.id)
             )
         yield ScanBatch(messages=messages)
 

@@ -1,6 +1,7 @@
 import marshmallow as ma
 from flask_babel import lazy_gettext
 
+from caseflow.access.policy import readable_value
 from caseflow.core.fields import aware_datetime, choice, text
 from caseflow.core.pagination import PageArgs
 from caseflow.visits.models import MODALITIES, OUTCOMES, PLAN_KINDS, VISIT_STATUSES
@@ -19,7 +20,7 @@ class VisitPlanCreateSchema(ma.Schema):
     count = ma.fields.Integer(validate=Range(min=1, max=500), allow_none=True,
                               metadata={"description": "Number of visits (or give ends_on)"})
     ends_on = ma.fields.Date(allow_none=True, metadata={"description": "Last day of the plan (or give count); "
-                                                                       "neither: one year"})
+                                                                       "neither: 48 weekly visits for a mentor (Programa Aurora), one year otherwise"})
 
 
 class VisitPlanPatchSchema(ma.Schema):
@@ -48,7 +49,7 @@ class VisitPlanSchema(ma.Schema):
 
 
 class VisitSchema(ma.Schema):
-    id = ma.fields.UUID()
+    id = ma.fields.UUID(allow_none=True, metadata={"description": "Null for a projected visit"})
     plan_id = ma.fields.UUID()
     case_id = ma.fields.UUID()
     case_code = ma.fields.Function(lambda visit: visit.case.code)
@@ -60,6 +61,8 @@ class VisitSchema(ma.Schema):
     window_start = ma.fields.AwareDateTime()
     window_end = ma.fields.AwareDateTime()
     rescheduled_from_id = ma.fields.UUID(allow_none=True)
+    projected = ma.fields.Function(lambda visit: getattr(visit, "projected", False), metadata={
+        "type": "boolean", "description": "A later visit of the plan, beyond the scheduler's horizon: not made yet"})
 
 
 class VisitCardSchema(ma.Schema):
@@ -73,9 +76,40 @@ class VisitCardSchema(ma.Schema):
     safety_flags = ma.fields.List(ma.fields.String())
 
 
+class VisitLogSchema(ma.Schema):
+    id = ma.fields.UUID()
+    visit_id = ma.fields.UUID()
+    case_id = ma.fields.UUID()
+    outcome = ma.fields.String()
+    happened_at = ma.fields.AwareDateTime()
+    modality = ma.fields.String(allow_none=True)
+    safety_concern = ma.fields.Boolean()
+    rescheduled_to = ma.fields.AwareDateTime(allow_none=True)
+    has_notes = ma.fields.Function(lambda log: log.notes_ct is not None)
+    logged_by_id = ma.fields.UUID()
+    created_at = ma.fields.AwareDateTime()
+
+
+class VisitLogReadSchema(VisitLogSchema):
+    notes = ma.fields.Method("_notes", metadata={"type": "string", "nullable": True, "description": (
+        "For the person who wrote them and the case's centre team (access.policy FIELD_RULES); "
+        "null for anyone else, and for a visitor of another organization once no consent covers it")})
+
+    def _notes(self, log):
+        return readable_value(log, "notes")
+
+
+class _VisitLogs(ma.fields.Nested):
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        from caseflow.visits.logs import logs_of
+
+        return logs_of(obj)
+
+
 class VisitDetailSchema(VisitSchema):
     card = ma.fields.Nested(VisitCardSchema, allow_none=True, metadata={
         "description": "For the person visiting her (active plan) and centre staff; null otherwise"})
+    logs = _VisitLogs(VisitLogReadSchema, many=True, metadata={"description": "What was logged, oldest first"})
 
 
 class VisitQuery(PageArgs):
@@ -96,20 +130,6 @@ class VisitLogCreateSchema(ma.Schema):
     notes = text(4000, allow_none=True, metadata={"description": "Encrypted; never shown in messages"})
     safety_concern = ma.fields.Boolean(load_default=False)
     rescheduled_to = aware_datetime(allow_none=True)
-
-
-class VisitLogSchema(ma.Schema):
-    id = ma.fields.UUID()
-    visit_id = ma.fields.UUID()
-    case_id = ma.fields.UUID()
-    outcome = ma.fields.String()
-    happened_at = ma.fields.AwareDateTime()
-    modality = ma.fields.String(allow_none=True)
-    safety_concern = ma.fields.Boolean()
-    rescheduled_to = ma.fields.AwareDateTime(allow_none=True)
-    has_notes = ma.fields.Function(lambda log: log.notes_ct is not None)
-    logged_by_id = ma.fields.UUID()
-    created_at = ma.fields.AwareDateTime()
 
 
 class IdempotencyHeader(ma.Schema):

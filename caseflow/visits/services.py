@@ -7,6 +7,7 @@ cadence follows the new level) and :func:`on_case_closed` (future visits are can
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Callable, Iterable
 
@@ -98,7 +99,10 @@ def create_plan(case: Case, *, assignee_id: uuid.UUID, kind: str, starts_on: dat
     default = cadences.default_cadence(kind, case.risk_level)
     cadence = cadence_days or default.cadence_days
     if count is None and ends_on is None:
-        ends_on = starts_on + cadences.default_duration()
+        # Programa Aurora: a mentor's plan is 48 weekly accompaniments; others run a year.
+        count = cadences.default_count(kind)
+        if count is None:
+            ends_on = starts_on + cadences.default_duration()
     plan = VisitPlan(
         case_id=case.id, organization_id=case.organization_id, assignee_id=assignee_id, kind=kind,
         status="active", starts_on=starts_on, ends_on=ends_on, planned_count=count, cadence_days=cadence,
@@ -325,6 +329,63 @@ def on_case_closed(case: Case, now: datetime | None = None) -> int:
 
 
 # -- queries --------------------------------------------------------------------------------
+#: Without ``to``, the projection of plans' later visits reaches this far ahead.
+PROJECTION_DAYS = 400
+
+
+@dataclass
+class ProjectedVisit:
+    """A visit of a plan not generated yet (beyond the scheduler's horizon): where the plan
+    will put it if nothing changes. It has no id; it becomes a visit when the scheduler's
+    horizon reaches it (and moves if the plan is re-planned)."""
+
+    plan_id: uuid.UUID
+    case_id: uuid.UUID
+    case: Case
+    assignee_id: uuid.UUID
+    kind: str
+    sequence: int
+    due_on: date
+    window_start: datetime
+    window_end: datetime
+    id: None = None
+    status: str = "planned"
+    rescheduled_from_id: None = None
+    projected: bool = True
+
+
+def projected_visits(plans_statement, *, assignee: str | None, from_day: date | None, to_day: date | None,
+                     status: str | None, case_id: uuid.UUID | None, now: datetime | None = None) -> list:
+    """The visits the plans within reach will still produce in the period, in time order:
+    ``GET /visits?from=&to=`` lists a whole plan, not only what the horizon has made."""
+    if status not in (None, "planned"):
+        return []
+    now = now or utcnow()
+    zone = _zone()
+    through = to_day or today(now) + timedelta(days=PROJECTION_DAYS)
+    statement = plans_statement.where(VisitPlan.status == "active", VisitPlan.next_due_on.is_not(None),
+                                      VisitPlan.next_due_on <= through)
+    if assignee is not None:
+        statement = statement.where(VisitPlan.assignee_id == (current_user.id if assignee == "me"
+                                                              else uuid.UUID(assignee)))
+    if case_id is not None:
+        statement = statement.where(VisitPlan.case_id == case_id)
+    lower = cadences.local_day_bounds(from_day, 1, zone)[0] if from_day is not None else None
+    projected = []
+    for plan in db.session.scalars(statement.order_by(VisitPlan.id)):
+        remaining = None if plan.planned_count is None else plan.planned_count - plan.visits_generated
+        planned, _next = cadences.visits_through(
+            next_sequence=plan.next_sequence, next_due_on=plan.next_due_on, cadence_days=plan.cadence_days,
+            through=through, ends_on=plan.ends_on, remaining=remaining)
+        for item in planned:
+            start, end = cadences.local_day_bounds(item.due_on, plan.window_days, zone)
+            if lower is not None and end <= lower:
+                continue
+            projected.append(ProjectedVisit(plan_id=plan.id, case_id=plan.case_id, case=plan.case,
+                                            assignee_id=plan.assignee_id, kind=plan.kind, sequence=item.sequence,
+                                            due_on=item.due_on, window_start=start, window_end=end))
+    return sorted(projected, key=lambda v: (v.window_start, str(v.plan_id)))
+
 def visits_query(statement, *, assignee: str | None, from_day: date | None, to_day: date | None,
                  status: str | None, case_id: uuid.UUID | None):
     if assignee is not None:

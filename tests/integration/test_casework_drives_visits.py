@@ -19,7 +19,8 @@ def _planned(case_id):
 def test_a_severe_risk_assessment_tightens_the_visit_cadence(client):
     centre = make_centre()
     case = make_case_at(centre)
-    plan = make_plan(centre, case)
+    # Community psychologists follow the risk level (mentors visit weekly: Programa Aurora).
+    plan = make_plan(centre, case, assignee=centre.psychologist, kind="psychological_followup")
     before = db.session.get(VisitPlan, plan.id).cadence_days
     with frozen_time(MONDAY):
         response = client.post(f"/api/v1/cases/{case.id}/risk-assessments",

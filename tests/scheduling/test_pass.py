@@ -47,8 +47,10 @@ def test_reminders_and_escalations_appear_once_over_repeated_passes(app):
     first = _pass(late)
     again = _pass(late)
     overdue = _messages("visit_overdue")
-    assert len(overdue) == 1 and overdue[0].recipient_id == centre.supervisor.id
-    assert first["visit_overdue"] == 1 and again["visit_overdue"] == 0 and again["outbox_added"] == 0
+    # The centre's supervisor and the caseworker who carries the case, once each.
+    assert sorted(str(m.recipient_id) for m in overdue) == sorted([str(centre.supervisor.id),
+                                                                    str(centre.caseworker.id)])
+    assert first["visit_overdue"] == 2 and again["visit_overdue"] == 0 and again["outbox_added"] == 0
     assert len(_messages("visit_due")) == 1  # the next Monday is more than 24 h away
     _pass(MONDAY + timedelta(days=6))
     assert len(_messages("visit_due")) == 2
@@ -95,14 +97,16 @@ def test_cancelled_and_done_visits_are_skipped(client):
 def test_no_contact_for_30_days_escalates_once_per_silence(app):
     centre = make_centre()
     case = make_case_at(centre)
+    # Each silence: one notice to the supervisor and one to the caseworker carrying the case.
     assert _pass(MONDAY + timedelta(days=29))["no_contact"] == 0
-    assert _pass(MONDAY + timedelta(days=31))["no_contact"] == 1
+    assert _pass(MONDAY + timedelta(days=31))["no_contact"] == 2
     assert _pass(MONDAY + timedelta(days=32))["no_contact"] == 0
     case.last_contact_at = MONDAY + timedelta(days=40)
     db.session.commit()
     assert _pass(MONDAY + timedelta(days=60))["no_contact"] == 0
-    assert _pass(MONDAY + timedelta(days=71))["no_contact"] == 1
-    assert [m.recipient_id for m in _messages("no_contact")] == [centre.supervisor.id] * 2
+    assert _pass(MONDAY + timedelta(days=71))["no_contact"] == 2
+    assert sorted(str(m.recipient_id) for m in _messages("no_contact")) == sorted(
+        [str(centre.supervisor.id), str(centre.caseworker.id)] * 2)
 
 
 def test_the_no_contact_days_setting_moves_the_escalation_and_its_words(app):

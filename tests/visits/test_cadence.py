@@ -5,16 +5,18 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseflow.visits.cadence import default_cadence, local_day_bounds, visits_through
+from caseflow.visits.cadence import default_cadence, default_count, local_day_bounds, visits_through
 
 days = st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31))
 
 
-def test_documented_defaults_weekly_for_mentors_tighter_at_higher_risk():
-    assert default_cadence("mentor_accompaniment", None).cadence_days == 7
-    assert default_cadence("mentor_accompaniment", "moderado").cadence_days == 7
-    assert default_cadence("mentor_accompaniment", "leve").cadence_days == 14
-    assert default_cadence("mentor_accompaniment", "severo").cadence_days == 3
+def test_documented_defaults_weekly_for_mentors_risk_level_for_psychologists():
+    # Programa Aurora: a mentor accompanies her weekly for a year (48), whatever the level.
+    for level in (None, "leve", "moderado", "severo"):
+        assert default_cadence("mentor_accompaniment", level).cadence_days == 7
+    assert default_count("mentor_accompaniment") == 48
+    assert default_count("psychological_followup") is None
+    assert default_cadence("psychological_followup", "leve").cadence_days == 28
     assert default_cadence("psychological_followup", "severo").cadence_days == 7
 
 

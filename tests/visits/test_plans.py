@@ -20,11 +20,16 @@ def _due_dates(plan_id, status="planned"):
         select(Visit).where(Visit.plan_id == plan_id, Visit.status == status).order_by(Visit.due_on))]
 
 
-@pytest.mark.parametrize("risk_level, step", [(None, 7), ("leve", 14), ("moderado", 7), ("severo", 3)])
-def test_a_plan_by_risk_level_produces_the_right_dates(app, risk_level, step):
+@pytest.mark.parametrize("kind, risk_level, step", [
+    # Community psychologists follow the risk level; mentors visit weekly (Programa Aurora).
+    ("psychological_followup", None, 14), ("psychological_followup", "leve", 28),
+    ("psychological_followup", "moderado", 14), ("psychological_followup", "severo", 7),
+    ("mentor_accompaniment", "leve", 7), ("mentor_accompaniment", "severo", 7)])
+def test_a_plan_by_risk_level_produces_the_right_dates(app, kind, risk_level, step):
     centre = make_centre()
     case = make_case_at(centre, risk_level=risk_level)
-    plan = make_plan(centre, case)
+    assignee = centre.mentor if kind == "mentor_accompaniment" else centre.psychologist
+    plan = make_plan(centre, case, assignee=assignee, kind=kind)
     horizon = MONDAY_DATE + timedelta(days=app.config["CASEFLOW_VISIT_HORIZON_DAYS"])
     expected = [MONDAY_DATE + timedelta(days=step * k) for k in range(0, 400)
                 if MONDAY_DATE + timedelta(days=step * k) <= horizon]
@@ -57,12 +62,12 @@ def test_create_and_list_plans_over_http(client):
             "count": 4})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert body["cadence_days"] == 3 and body["cadence_from_risk"] and body["count"] == 4
+    assert body["cadence_days"] == 7 and body["cadence_from_risk"] and body["count"] == 4  # mentors: weekly
     listed = client.get(f"/api/v1/cases/{case.id}/visit-plans", headers=bearer(centre.supervisor)).get_json()
     assert [p["id"] for p in listed["items"]] == [body["id"]]
     visits = client.get("/api/v1/visits?assignee=me&from=2026-03-01&to=2026-03-31",
                         headers=bearer(centre.mentor)).get_json()
-    assert [v["due_on"] for v in visits["items"]] == ["2026-03-03", "2026-03-06", "2026-03-09", "2026-03-12"]
+    assert [v["due_on"] for v in visits["items"]] == ["2026-03-03", "2026-03-10", "2026-03-17", "2026-03-24"]
     assert visits["items"][0]["case_code"] == case.code
 
 
@@ -98,8 +103,8 @@ def test_a_new_risk_level_replans_future_visits(app):
     from caseflow.cases.services import update_case
 
     centre = make_centre()
-    case = make_case_at(centre, risk_level="leve")
-    plan = make_plan(centre, case)
+    case = make_case_at(centre, risk_level="moderado")
+    plan = make_plan(centre, case, assignee=centre.psychologist, kind="psychological_followup")
     assert _due_dates(plan.id) == [MONDAY_DATE, MONDAY_DATE + timedelta(days=14), MONDAY_DATE + timedelta(days=28)]
     wednesday = MONDAY + timedelta(days=2)
     with frozen_time(wednesday), acting_as(centre.caseworker):
@@ -107,8 +112,8 @@ def test_a_new_risk_level_replans_future_visits(app):
         db.session.commit()
     kept_and_new = _due_dates(plan.id)
     assert kept_and_new[0] == MONDAY_DATE  # the past visit stays
-    assert kept_and_new[1] == date(2026, 3, 5)  # Monday + 3: the first at the new cadence
-    assert all(b - a == timedelta(days=3) for a, b in zip(kept_and_new[1:], kept_and_new[2:]))
+    assert kept_and_new[1] == date(2026, 3, 9)  # Monday + 7: the first at the new cadence
+    assert all(b - a == timedelta(days=7) for a, b in zip(kept_and_new[1:], kept_and_new[2:]))
     assert len(_due_dates(plan.id, "cancelled")) == 2
 
 
@@ -173,3 +178,33 @@ def test_a_plan_changed_since_it_was_read_gets_no_visits_from_a_stale_batch(app)
     db.session.expire_all()
     assert (kept.next_sequence, kept.next_due_on, kept.visits_generated) == (8, date(2026, 4, 20), 7)
     assert (changed.generation, changed.next_sequence, changed.next_due_on) == (2, 1, date(2026, 4, 6))
+
+
+def test_a_mentors_plan_is_weekly_for_a_year_by_default(client):
+    centre = make_centre()
+    case = make_case_at(centre, risk_level="severo")
+    with frozen_time(MONDAY):
+        response = client.post(f"/api/v1/cases/{case.id}/visit-plans", headers=bearer(centre.caseworker), json={
+            "assignee_id": str(centre.mentor.id), "kind": "mentor_accompaniment", "starts_on": "2026-03-02"})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["cadence_days"] == 7 and body["count"] == 48
+    with frozen_time(MONDAY):
+        visits = client.get("/api/v1/visits?from=2026-03-01&to=2027-03-31&per_page=100",
+                            headers=bearer(centre.mentor)).get_json()
+        second = client.get("/api/v1/visits?from=2026-03-01&to=2027-03-31&per_page=20&page=3",
+                            headers=bearer(centre.mentor)).get_json()
+    # The whole year is listed: the weeks the scheduler made, then the later ones projected.
+    assert visits["total"] == 48
+    dues = [v["due_on"] for v in visits["items"]]
+    assert dues == [(MONDAY_DATE + timedelta(days=7 * k)).isoformat() for k in range(48)]
+    made = [v for v in visits["items"] if not v["projected"]]
+    assert made and all(v["id"] for v in made)
+    assert all(v["id"] is None and v["case_code"] == case.code for v in visits["items"] if v["projected"])
+    assert [v["due_on"] for v in second["items"]] == dues[40:]
+    # A community psychologist's plan keeps the risk level's cadence and runs a year.
+    with frozen_time(MONDAY):
+        other = client.post(f"/api/v1/cases/{case.id}/visit-plans", headers=bearer(centre.caseworker), json={
+            "assignee_id": str(centre.psychologist.id), "kind": "psychological_followup", "starts_on": "2026-03-02"})
+    assert other.status_code == 201, other.get_json()
+    assert other.get_json()["cadence_days"] == 7 and other.get_json()["ends_on"] == "2027-03-02"
