@@ -355,7 +355,7 @@ def test_liaison_accepts_and_completes_a_pep_referral(phone, visitor_on, field_w
     page = liaison.page
     page.wait_for_selector("#news-new")
     check_page(liaison, "inbox")
-    page.click("a:has-text('hiv_pep')")
+    page.click("a:has-text('Profilaxis posexposición al VIH')")
     page.wait_for_url(re.compile(r"/referrals/[0-9a-f-]{36}$"))
     referral_url = page.url
     assert "Profilaxis" in page.inner_text("main")  # the note: her consent covers the hospital
@@ -377,26 +377,26 @@ def test_liaison_accepts_and_completes_a_pep_referral(phone, visitor_on, field_w
     assert police.go(referral_url.removeprefix(served.url)).status == 404
     police.go("/referrals")
     page = police.page
-    assert "hiv_pep" not in page.inner_text("main")
+    assert "Profilaxis posexposición al VIH" not in page.inner_text("main")
 
     # The police accept the complaint and refer it on to the family court.
-    page.click("a:has-text('complaint')")
+    page.click("a:has-text('Denuncia policial')")
     page.wait_for_url(re.compile(r"/referrals/[0-9a-f-]{36}$"))
     page.click("#move-accepted button")
     expect_text(page, "#referral-status", "Aceptada")
-    page.select_option("#onward-to_organization_id", label="Juzgado de Familia de demostración (justice)")
+    page.select_option("#onward-to_organization_id", label="Juzgado de Familia de demostración (Justicia)")
     page.select_option("#onward-service_type", "protective_measures")
     page.fill("#onward-note", "Denuncia sintética remitida al juzgado")
     check_page(police, "inbox-refer-on")
     page.click("#onward form button")
     expect_text(page, "main", "Se envió la nueva derivación")
-    expect_text(page, "#onward-sent", "protective_measures")
+    expect_text(page, "#onward-sent", "Medidas de protección")
     court = phone()
     court.login("enlace.juzgado")
     court.go("/referrals")
     court.page.wait_for_selector("#news-new")
-    assert court.page.locator("#section-new a:has-text('protective_measures'), "
-                              "#section-due_soon a:has-text('protective_measures')").count() >= 1
+    assert court.page.locator("#section-new a:has-text('Medidas de protección'), "
+                              "#section-due_soon a:has-text('Medidas de protección')").count() >= 1
 
 
 def expect_text(page, selector: str, text: str, timeout: float = 15000):

@@ -115,7 +115,7 @@ def test_the_no_contact_days_setting_moves_the_escalation_and_its_words(app):
         centre = make_centre()
         make_case_at(centre)
         assert _pass(MONDAY + timedelta(days=31))["no_contact"] == 0
-        assert _pass(MONDAY + timedelta(days=46))["no_contact"] == 1
+        assert _pass(MONDAY + timedelta(days=46))["no_contact"] == 2  # her supervisor and her caseworker
         with app.test_request_context(), force_locale("es"):
             text = render("no_contact", "CEM-2026-0001", MONDAY)
         assert "45 días" in text and "30" not in text
