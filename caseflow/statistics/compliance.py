@@ -15,7 +15,7 @@ from caseflow.cases.models import Case
 from caseflow.extensions import db
 from caseflow.plans.models import PlanItem
 from caseflow.referrals.models import DeadlineRule, Referral, ReferralClock
-from caseflow.statistics import suppression
+from caseflow.statistics import planning, suppression
 
 
 def _postgresql() -> bool:
@@ -29,6 +29,7 @@ def _hours(start, end):
 
 
 def compliance(centre: uuid.UUID | None, start: datetime, end: datetime, now: datetime, threshold: int) -> list[dict]:
+    planning.without_jit()
     clock = ReferralClock
     conditions = [Referral.sent_at >= start, Referral.sent_at < end]
     if centre is not None:
@@ -101,6 +102,7 @@ def _first_of_each_case(milestone: str, cases):
 def timelines(centre: uuid.UUID | None, start: datetime, end: datetime, threshold: int) -> list[dict]:
     """For cases opened in the period: how many reached each milestone, how many not yet, and
     the median hours from first contact to it (two statements per milestone, in SQL)."""
+    planning.without_jit()
     conditions = [Case.opened_at >= start, Case.opened_at < end]
     if centre is not None:
         conditions.append(Case.organization_id == centre)

@@ -18,7 +18,7 @@ from caseflow.directory.models import Organization
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
 from caseflow.referrals.models import Referral
-from caseflow.statistics import duplicates, indexes, suppression  # noqa: F401 - indexes: declared with the tables
+from caseflow.statistics import duplicates, indexes, planning, suppression  # noqa: F401 - indexes: declared with the tables
 from caseflow.statistics.catalogue import DIMENSIONS, Dimension, Indicator
 from caseflow.survivors.models import Survivor
 
@@ -214,6 +214,7 @@ def _counts(indicator: Indicator, dimensions: list[Dimension], centre, start, en
 
 def compute(indicator: Indicator, by: list[str], centre, start: datetime, end: datetime, threshold: int) -> dict:
     """The table of ``indicator`` by up to two dimensions, suppressed."""
+    planning.without_jit()
     dimensions = [DIMENSIONS[name] for name in by]
     total, margins, cells_by_key = _counts(indicator, dimensions, centre, start, end)
     if not dimensions:
