@@ -8,6 +8,8 @@ from __future__ import annotations
 from sqlalchemy import Index, text
 
 from caseflow.incidents.models import Incident
+from caseflow.plans.models import PlanItem
+from caseflow.referrals.models import Referral
 from caseflow.survivors.models import Survivor
 
 REGISTERED_ELSEWHERE = Index(
@@ -17,3 +19,11 @@ REGISTERED_ELSEWHERE = Index(
 INCIDENTS_OF_SURVIVOR = Index(
     "ix_incidents_survivor_statistics", Incident.__table__.c.survivor_id, Incident.__table__.c.gbv_type,
     Incident.__table__.c.occurred_at, Incident.__table__.c.case_id)
+#: The first-contact lines (caseflow.statistics.compliance.timelines, migration 0022_stats_speed):
+#: each case's first referral and first service, and its first plan line, read from the index
+#: alone in case order rather than from the tables' rows.
+REFERRALS_CASE_MILESTONES = Index(
+    "ix_referrals_case_milestones", Referral.__table__.c.case_id, Referral.__table__.c.sent_at,
+    Referral.__table__.c.completed_at)
+PLAN_ITEMS_CASE_CREATED = Index(
+    "ix_plan_items_case_created", PlanItem.__table__.c.case_id, PlanItem.__table__.c.created_at)

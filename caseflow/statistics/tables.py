@@ -18,7 +18,7 @@ from caseflow.directory.models import Organization
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
 from caseflow.referrals.models import Referral
-from caseflow.statistics import duplicates, indexes, suppression  # noqa: F401 - indexes: declared with the tables
+from caseflow.statistics import duplicates, indexes, planning, suppression  # noqa: F401 - indexes: declared with the tables
 from caseflow.statistics.catalogue import DIMENSIONS, Dimension, Indicator
 from caseflow.survivors.models import Survivor
 
@@ -175,19 +175,42 @@ def _count_by(indicator: Indicator, dimensions: list[Dimension], centre, start, 
 
 def _grouping_sets(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
     """PostgreSQL: the total, each margin and the cells in one pass (``GROUPING SETS``), so
-    the period's records are read and de-duplicated once per table, not once per line."""
+    the period's records are read and de-duplicated once per table, not once per line.
+
+    A multi-valued dimension (one at most) is expanded by a LEFT join ``WITH ORDINALITY``: a
+    record without a value keeps one row, whose ordinality is null. The lines that group by
+    that dimension count the records with an element (``FILTER``), each once per value
+    (``DISTINCT``), exactly as the inner join of ``_count_by`` does; the total and the other
+    dimension's margin count every record once, as without the join."""
     statement = _base(indicator.record, centre, start, end, tables_read(dimensions, indicator.record))
-    expressions = []
-    for dimension in dimensions:
-        statement, expression = _expression(statement, dimension, indicator.record, start)
+    expressions, multi = [], None
+    for position, dimension in enumerate(dimensions):
+        if dimension.multi:
+            values = (func.json_array_elements_text(column_of(dimension, indicator.record))
+                      .table_valued("value", with_ordinality="ordinality").alias(f"{dimension.name}_values"))
+            statement, expression, multi = statement.outerjoin(values, true()), values.c.value, (position, values)
+        else:
+            statement, expression = _expression(statement, dimension, indicator.record, start)
         expressions.append(func.coalesce(cast(expression, String), UNKNOWN))
     sets = [tuple_(*expressions), *([tuple_(e) for e in expressions] if len(expressions) == 2 else []), text("()")]
-    statement = statement.add_columns(*expressions, func.grouping(*expressions).label("g"), func.count().label("n"))
+    if multi is None:
+        counts = [func.count().label("n")]
+    else:
+        primary_key = {"incident": Incident.id, "case": Case.id, "referral": Referral.id,
+                       "supply": SupplyDelivery.id}[indicator.record]
+        counts = [func.count(func.distinct(primary_key)).label("n"),
+                  func.count(func.distinct(primary_key)).filter(multi[1].c.ordinality.is_not(None)).label("n_valued")]
+    statement = statement.add_columns(*expressions, func.grouping(*expressions).label("g"), *counts)
     statement = statement.group_by(func.grouping_sets(*sets))
     total, margins, cells = 0, [{} for _ in dimensions], {}
     everything = (1 << len(expressions)) - 1
     for row in db.session.execute(statement):
         values, grouping, n = tuple(row[:len(expressions)]), row.g, int(row.n)
+        if multi is not None and not (grouping >> (len(expressions) - 1 - multi[0])) & 1:
+            # A line by the multi-valued dimension: only the records with that value.
+            n = int(row.n_valued)
+            if n == 0:
+                continue  # the row of the records without any value: no such line
         if grouping == everything:
             total = n
         elif grouping == 0 and len(expressions) == 2:
@@ -202,7 +225,7 @@ def _grouping_sets(indicator: Indicator, dimensions: list[Dimension], centre, st
 
 def _counts(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
     """(total, each dimension's margin, the cells of two dimensions)."""
-    if dimensions and _dialect() == "postgresql" and not any(d.multi for d in dimensions):
+    if dimensions and _dialect() == "postgresql" and sum(d.multi for d in dimensions) <= 1:
         return _grouping_sets(indicator, dimensions, centre, start, end)
     # A multi-valued dimension drops records without a value from its join (and counts the
     # others once per value): the total is counted on its own.
@@ -214,6 +237,7 @@ def _counts(indicator: Indicator, dimensions: list[Dimension], centre, start, en
 
 def compute(indicator: Indicator, by: list[str], centre, start: datetime, end: datetime, threshold: int) -> dict:
     """The table of ``indicator`` by up to two dimensions, suppressed."""
+    planning.without_jit()
     dimensions = [DIMENSIONS[name] for name in by]
     total, margins, cells_by_key = _counts(indicator, dimensions, centre, start, end)
     if not dimensions:

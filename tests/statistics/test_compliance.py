@@ -99,6 +99,27 @@ def test_rape_survivors_clocks_and_first_contact_hand_counted(client, net):
     assert (lines["service"]["reached"], lines["service"]["not_reached"], lines["service"]["median_hours"]) == (2, 1, 11.5)
 
 
+def test_a_referral_not_yet_completed_counts_as_reached_referral_but_not_service(client, net):
+    """PostgreSQL reads every milestone, and each rule's counts and median, in one pass: a case
+    whose only referral is still open has reached "referral" and not "service", and her clock
+    not met (missed by now) counts as missed without entering the median of hours."""
+    populate(client, net)
+    four = _rape_case(client, net, T0 + 3 * H, T0 - 20 * H)
+    with frozen_time(T0 + 5 * H):
+        response = refer(client, net.worker, four, net.hospital, "hiv_pep", priority="high")
+        assert response.status_code == 201, response.get_json()
+        assert move(client, net.nurse, response.get_json()["id"], "accepted").status_code == 200
+    with frozen_time(T0 + 200 * H):
+        body = get(client, net.centre.supervisor, f"/statistics/compliance?{PERIOD}").get_json()
+    pep = next(r for r in body["rows"] if r["rule"] == "hiv_pep")
+    assert (pep["total"], pep["met"], pep["missed"], pep["open"], pep["median_hours"]) == (3, 2, 1, 0, 32.0)
+    lines = {t["milestone"]: t for t in body["timelines"]}
+    assert (lines["plan"]["cases"], lines["plan"]["reached"], lines["plan"]["median_hours"]) == (4, 1, 2.0)
+    # First contact to referral: 3 h, 5 h and 2 h (median 3); to service: still 10 h and 13 h.
+    assert (lines["referral"]["reached"], lines["referral"]["median_hours"]) == (3, 3.0)
+    assert (lines["service"]["reached"], lines["service"]["not_reached"], lines["service"]["median_hours"]) == (2, 2, 11.5)
+
+
 def test_small_counts_of_the_first_contact_lines_are_suppressed_and_csv(client, app, net):
     populate(client, net)
     app.config.update(CASEFLOW_SMALL_CELL_THRESHOLD=3)
