@@ -69,7 +69,10 @@ def test_a_release_with_its_follow_up_plan_and_maternity(app, client, in_custody
     plans, records = _counts()
     assert (plans, records) == (before[0] + 1, before[1] + 1)
     page = client.get(f"/cases/{case_id}/custody").get_data(as_text=True)
-    assert "En libertad" in page and "Necesita atención de la maternidad" in page  # pregnant, a child of 2
+    assert "En libertad" in page
+    record = db.session.scalars(select(CustodyRecord).order_by(CustodyRecord.created_at.desc())).first()
+    assert record.status == "released" and record.maternity == {"pregnant": True, "children_ages": [2, 4]}
+    db.session.remove()
     plan_page = client.get(f"/cases/{case_id}/visit-plans").get_data(as_text=True)
     row = plan_page[plan_page.index('class="visit-plan"'):]
     assert "<td>12</td>" in row[:row.index("</tr>")] and date.today().isoformat() in row[:row.index("</tr>")]
