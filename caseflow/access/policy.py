@@ -22,7 +22,7 @@ from functools import cache
 
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, false, or_, select
 
 from caseflow.core.db import mapped
 from caseflow.core.errors import Forbidden, NotFound
@@ -551,6 +551,19 @@ def visiting_staff(organization_id):
     User = mapped("User")
 
     return select(User).where(User.organization_id == organization_id, User.role.in_(VISITING_ROLES))
+
+
+def scope_visitors(user=None):
+    """Whom a person who plans visits may assign them to: the active mentors and community
+    psychologists of her own centre (``GET /visits/visitors``). Anyone without a centre's
+    cases (an administrator, a liaison, a visitor, an unconfirmed account) reaches nobody."""
+    User = mapped("User")
+
+    user = user or current_user
+    centre = _case_centre(user)
+    if centre is None or not may(user, "visit.plan"):
+        return select(User).where(false())
+    return visiting_staff(centre).where(User.active.is_(True))
 
 
 def receiving_staff(organization_id):

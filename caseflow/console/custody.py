@@ -7,20 +7,25 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext
 from flask_login import current_user
 
 from caseflow.access.policy import may
 from caseflow.console import bridge
 from caseflow.console.forms import describe, form_data
 from caseflow.console.views import _error_parts, bp
-from caseflow.core.errors import ApiError
+from caseflow.console.visit_plans import echoed, visitor_names, visitors
+from caseflow.core.errors import ApiError, Unprocessable
 from caseflow.custody.models import SCREENING_AREAS
 from caseflow.extensions import db
 
+_NOT_A_CHOICE = lazy_gettext("Not a valid choice.")
+
 #: The page's forms: action → (endpoint, what the console leaves to the API alone).
 CUSTODY_ACTIONS = {
-    # A release's follow-up plan (its visitor's id), maternity's ages and pregnancy are taken
-    # by the API; the console's form records the custody change itself.
+    # A release's follow-up plan (its visitor chosen from GET /visits/visitors), pregnancy
+    # and the children's ages are drawn by console/_custody_release.html and read by
+    # _release_extras; the rest of the form is described from the schema.
     "custody": ("custody.record_custody", ("follow_up", "pregnant", "children_ages")),
     "screening": ("custody.record_screening", ("findings",)),
     "disclosure": ("custody.record_disclosure", ()),
@@ -57,9 +62,44 @@ def _context(case_id, **overrides) -> dict:
                "areas": tuple(SCREENING_AREAS), "organization_names": names, "organizations": organizations,
                "org_choices": {"facility_id": [o for o in organizations if o["sector"] == "penitentiary"],
                                "authority_id": [o for o in organizations if o["sector"] in ("police", "justice")]},
+               "visitors": visitors(), "kinds": ("mentor_accompaniment", "psychological_followup"),
                "errors": {}, "values": {}, "failed": None, "message": None}
+    context["visitor_names"] = visitor_names(context["visitors"])
     context.update(overrides)
     return context
+
+
+FOLLOW_UP = ("assignee_id", "kind", "cadence_days", "count")
+
+
+def _release_extras(form) -> dict:
+    """The follow-up plan and maternity as the custody route's input: a follow-up only when
+    a part of it is given, pregnancy only when answered, ages as a list of numbers."""
+    data = {}
+    follow_up = {key: form.get(f"follow_up.{key}", "") for key in FOLLOW_UP}
+    if any(follow_up.values()):
+        data["follow_up"] = {key: value for key, value in follow_up.items() if value != ""}
+    if form.get("pregnant") in ("true", "false"):
+        data["pregnant"] = form["pregnant"]
+    elif form.get("pregnant"):
+        raise Unprocessable(errors={"pregnant": [_NOT_A_CHOICE]})
+    ages = form.get("children_ages", "").replace(",", " ").split()
+    if ages:
+        data["children_ages"] = ages
+    return data
+
+
+def _release_errors(errors: dict) -> dict:
+    """The plan's own 422s (the visitor, her training, the kind) belong beside the follow-up's
+    fields; an age's error beside the ages."""
+    placed = {}
+    for key, messages in errors.items():
+        if key in FOLLOW_UP:
+            key = f"follow_up.{key}"
+        elif key.startswith("children_ages."):
+            key = "children_ages"
+        placed.setdefault(key, []).extend(messages)
+    return placed
 
 
 @bp.get("/cases/<uuid:case_id>/custody")
@@ -77,6 +117,7 @@ def custody_action(case_id, action):
         if action == "screening":
             data["findings"] = {area: request.form.get(f"findings.{area}") == "on" for area in SCREENING_AREAS}
         if action == "custody":
+            data.update(_release_extras(request.form))
             case = bridge.call("cases.get_case", None, case_id=case_id)
             bridge.call(endpoint, data, survivor_id=uuid.UUID(case["survivor"]["id"]))
         else:
@@ -84,6 +125,8 @@ def custody_action(case_id, action):
     except ApiError as error:
         db.session.rollback()
         message, errors = _error_parts(error)
+        if action == "custody":
+            errors = _release_errors(errors)
         return render_template("console/custody.html", **_context(
-            case_id, errors=errors, values=request.form, failed=action, message=message)), error.code
+            case_id, errors=errors, values=echoed(request.form), failed=action, message=message)), error.code
     return redirect(url_for("console.custody_page", case_id=case_id, _anchor=action))

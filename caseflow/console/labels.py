@@ -138,6 +138,8 @@ CHOICES = {
     # visits
     "mentor_accompaniment": lazy_gettext("Mentor accompaniment"),
     "psychological_followup": lazy_gettext("Psychological follow-up"),
+    # a visit plan's status (PLAN_STATUSES)
+    "active": lazy_gettext("Under way"), "ended": lazy_gettext("Ended"),
     "home_visit": lazy_gettext("Home visit"), "phone": lazy_gettext("Phone"), "meeting": lazy_gettext("Meeting"),
     "accompaniment": lazy_gettext("Accompaniment"), "in_facility": lazy_gettext("In the facility"),
     "done": lazy_gettext("Done"), "rescheduled": lazy_gettext("Rescheduled"), "planned": lazy_gettext("Planned"),

@@ -439,3 +439,4 @@ def audit_trail():
 # -- administration: caseflow.console.admin ---------------------------------------------------
 from caseflow.console import admin as _admin_pages  # noqa: E402,F401  (its routes join this blueprint)
 from caseflow.console import custody as _custody_pages  # noqa: E402,F401  (the same)
+from caseflow.console import visit_plans as _visit_plan_pages  # noqa: E402,F401  (the same)

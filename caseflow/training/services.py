@@ -38,6 +38,16 @@ def sessions_attended(user_id) -> int:
     return db.session.scalar(select(func.count()).select_from(Training).where(Training.user_id == user_id)) or 0
 
 
+def sessions_attended_by(user_ids) -> dict:
+    """Sessions attended by each of these people, in one grouped query (0 for none)."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    counts = dict(db.session.execute(select(Training.user_id, func.count()).where(Training.user_id.in_(ids))
+                                     .group_by(Training.user_id)).all())
+    return {user_id: counts.get(user_id, 0) for user_id in ids}
+
+
 def sessions_required() -> int:
     return int(current_app.config["CASEFLOW_MENTOR_TRAINING_SESSIONS"])
 

@@ -6,6 +6,7 @@ from caseflow.access.policy import (
     case_or_404,
     require,
     scope_visit_plans,
+    scope_visitors,
     scope_visits,
     visit_or_404,
     visit_plan_or_404,
@@ -23,6 +24,8 @@ from caseflow.visits.schemas import (
     VisitDetailSchema,
     VisitLogCreateSchema,
     VisitLogSchema,
+    VisitorListSchema,
+    VisitorQuery,
     VisitPlanCreateSchema,
     VisitPlanPatchSchema,
     VisitPlanSchema,
@@ -31,6 +34,7 @@ from caseflow.visits.schemas import (
     WorkloadQuery,
     WorkloadSchema,
 )
+from caseflow.visits.visitors import visitors
 from caseflow.visits.workload import workload
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1", description="Follow-up visits")
@@ -97,6 +101,17 @@ def list_visits(args):
         page["items"] = list(page["items"]) + projected[first:first + room]
         page["total"] = stored + len(projected)
     return page
+
+
+@blp.get("/visits/visitors")
+@blp.arguments(VisitorQuery, location="query")
+@blp.response(200, VisitorListSchema)
+def list_visitors(args):
+    """The mentors and community psychologists of the caller's centre she may plan visits
+    for (active), with their training sessions and whether a plan may be given to them now.
+    Staff names and usernames only."""
+    require("visit.plan")
+    return {"items": visitors(scope_visitors(), args.get("kind"))}
 
 
 @blp.get("/visits/<uuid:visit_id>")

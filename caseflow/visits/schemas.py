@@ -167,6 +167,28 @@ class WorkloadSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(WorkloadRowSchema))
 
 
+class VisitorQuery(ma.Schema):
+    kind = choice(PLAN_KINDS, metadata={"description": "Only those who carry this kind of plan"})
+
+
+class VisitorSchema(ma.Schema):
+    """A mentor or community psychologist who may be given a plan: staff data only."""
+
+    id = ma.fields.UUID()
+    username = ma.fields.String()
+    full_name = ma.fields.String(allow_none=True)
+    role = ma.fields.String()
+    kind = ma.fields.String(metadata={"description": "The plan kind her role carries"})
+    training_sessions = ma.fields.Integer(metadata={"description": "Training sessions she has attended"})
+    training_required = ma.fields.Integer(metadata={
+        "description": "Sessions her role needs before a plan (CASEFLOW_MENTOR_TRAINING_SESSIONS for a mentor)"})
+    assignable = ma.fields.Boolean(metadata={"description": "False: a plan given to her is answered 422"})
+
+
+class VisitorListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(VisitorSchema))
+
+
 class FeedTokenSchema(ma.Schema):
     token = ma.fields.String()
     url = ma.fields.String()

@@ -110,6 +110,7 @@ POST   /cases/{case_id}/visit-plans       401         403|403     201|404     20
 GET    /visit-plans/{plan_id}             401         403|403     200|404     200|404     200|404     404|404     403|403
 PATCH  /visit-plans/{plan_id}             401         403|403     200|404     200|404     404|404     404|404     403|403
 GET    /visits                            401         403         200         200         200         200         403
+GET    /visits/visitors                   401         403         200         200         403         403         403
 GET    /visits/{visit_id}                 401         403|403     200|404     200|404     200|404     404|404     403|403
 POST   /visits/{visit_id}/log             401         403|403     201|404     201|404     201|404     404|404     403|403
 GET    /supervision/workload              401         403         200         403         403         403         403
