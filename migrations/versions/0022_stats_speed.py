@@ -6,12 +6,12 @@ the index alone (caseflow.statistics.compliance.timelines). No data changes; exi
 are indexed as they are. Measured in docs/performance.md (bench/statistics_scale.py).
 
 Revision ID: 0022_stats_speed
-Revises: 0020_stats
+Revises: 0015_owner_binding
 """
 from alembic import op
 
 revision = "0022_stats_speed"
-down_revision = "0020_stats"
+down_revision = "0015_owner_binding"
 branch_labels = None
 depends_on = None
 
