@@ -51,6 +51,7 @@ CASE_ACTIONS = {
     "plan": "plans.add_plan_item",
     "approval": "approvals.request_approval",
     "referral": "referrals.send_referral",
+    "conference": "conferences.record_conference",
     "close": "closures.close_case",
     "reopen": "closures.reopen_case",
 }
@@ -319,7 +320,8 @@ def _case_context(case_id: uuid.UUID) -> dict:
     for name, endpoint in (("incidents", "incidents.list_incidents"), ("consents", "consents.list_consents"),
                            ("risk", "risk.list_risk_assessments"), ("sessions", "sessions.list_sessions"),
                            ("plan", "plans.list_plan_items"), ("approvals", "approvals.list_approvals"),
-                           ("referrals", "referrals.list_case_referrals"), ("closures", "closures.list_closures")):
+                           ("referrals", "referrals.list_case_referrals"), ("closures", "closures.list_closures"),
+                           ("conferences", "conferences.list_conferences")):
         try:
             sections[name] = bridge.call(endpoint, page, case_id=case_id)["items"]
         except ApiError:
@@ -335,7 +337,7 @@ def _case_context(case_id: uuid.UUID) -> dict:
 
     return {"case": case, "custody": custody_summary(case), "sections": sections, "forms": forms, "instruments": instruments,
             "organizations": organizations, "timeline": timeline, "errors": {}, "values": {}, "failed": None,
-            "message": None, "name": None, "record_forms": {
+            "message": None, "name": None, "conference": None, "record_forms": {
                 kind: describe(bridge.arguments_schema(endpoint)) for kind, (endpoint, _) in RECORD_ACTIONS.items()}}
 
 
@@ -353,6 +355,20 @@ def reveal_name(case_id):
         return render_template("console/_name.html", survivor=survivor)
     context = _case_context(case_id)
     context["name"] = survivor
+    return render_template("console/case.html", **context)
+
+
+@bp.post("/cases/<uuid:case_id>/conferences/<uuid:conference_id>")
+def read_conference(case_id, conference_id):
+    """One conference with its decisions, on request: the API's ``GET /conferences/{id}``
+    (audited there); lists never carry the decisions, as in the API."""
+    conference = bridge.call("conferences.get_conference", None, conference_id=conference_id)
+    if conference["case_id"] != str(case_id):
+        abort(404)
+    if request.headers.get("HX-Request"):
+        return render_template("console/_conference.html", conference=conference)
+    context = _case_context(case_id)
+    context["conference"] = conference
     return render_template("console/case.html", **context)
 
 
