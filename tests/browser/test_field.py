@@ -384,7 +384,7 @@ def test_liaison_accepts_and_completes_a_pep_referral(phone, visitor_on, field_w
     page.wait_for_url(re.compile(r"/referrals/[0-9a-f-]{36}$"))
     page.click("#move-accepted button")
     expect_text(page, "#referral-status", "Aceptada")
-    page.select_option("#onward-to_organization_id", label="Juzgado de Familia de demostración (justice)")
+    page.select_option("#onward-to_organization_id", label="Juzgado de Familia de demostración (Justicia)")
     page.select_option("#onward-service_type", "protective_measures")
     page.fill("#onward-note", "Denuncia sintética remitida al juzgado")
     check_page(police, "inbox-refer-on")

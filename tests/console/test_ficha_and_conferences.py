@@ -53,8 +53,7 @@ def test_she_is_registered_with_the_fichas_fields_and_the_case_page_shows_them_r
     assert (case["condition"], case["informant"], case["complaint_filed"]) == ("nuevo", "family", "no")
     page = client.get(f"/cases/{case_id}").get_data(as_text=True)
     ficha = re.search(r'<dl[^>]*id="ficha">.*?</dl>', page, re.S).group(0)
-    assert "Nuevo (primera vez en el centro)" in ficha or "Nuevo" in ficha
-    assert "Un familiar" in ficha or "familiar" in ficha.lower()
+    assert "Nuevo (primera vez en el centro)" in ficha and "Un familiar" in ficha
     assert "nuevo<" not in ficha and ">family<" not in ficha  # labels, not codes
     assert 'name="condition"' not in ficha  # read-only
 
@@ -85,8 +84,7 @@ def test_a_bad_ubigeo_shows_the_apis_message_beside_the_field_and_a_good_one_its
     bad = client.post(f"/cases/{case_id}/incident", data={"csrf_token": csrf(client, f"/cases/{case_id}"), **base,
                                                           "place_ubigeo": "150199"})
     assert bad.status_code == 422
-    assert re.search(r'id="incident-place_ubigeo-error">No es un distrito', bad.get_data(as_text=True)) or re.search(
-        r'id="incident-place_ubigeo-error">[^<]*UBIGEO', bad.get_data(as_text=True))
+    assert re.search(r'id="incident-place_ubigeo-error">[^<]*UBIGEO', bad.get_data(as_text=True))
     assert client.get(f"/api/v1/cases/{case_id}/incidents").get_json()["total"] == 0
     good = client.post(f"/cases/{case_id}/incident", data={"csrf_token": csrf(client, f"/cases/{case_id}"), **base,
                                                            "place_ubigeo": "150132", "consent_for_statistics": "on"})
@@ -96,7 +94,8 @@ def test_a_bad_ubigeo_shows_the_apis_message_beside_the_field_and_a_good_one_its
     place = incident["place"]
     row = re.search(r'id="incident".*?<tbody>(.*?)</tbody>', client.get(f"/cases/{case_id}").get_data(as_text=True),
                     re.S).group(1)
-    assert f'{place["district"]}, {place["province"]}, {place["department"]} (150132)' in row
+    assert place["district"] == "San Juan de Lurigancho"
+    assert "San Juan de Lurigancho, Lima, Lima (150132)" in row
 
 
 def _organizations(client) -> list[dict]:
