@@ -148,8 +148,7 @@ CHOICES = {
     "health_facility": lazy_gettext("Health facility"), "court": lazy_gettext("Court"),
     "prosecutor": lazy_gettext("Prosecutor's office"), "other_referral": lazy_gettext("Other referral"),
     "female": lazy_gettext("Female"), "male": lazy_gettext("Male"), "intersex": lazy_gettext("Intersex"),
-    "none": lazy_gettext("None"), "physical": lazy_gettext("Physical"), "sensory": lazy_gettext("Sensory"),
-    "intellectual": lazy_gettext("Intellectual"), "multiple": lazy_gettext("Multiple"),
+    "none": lazy_gettext("None"),  # disability codes: FIELD_CHOICES, from survivors/codes.py
     "DNI": lazy_gettext("DNI"), "CE": lazy_gettext("Foreigner's card (CE)"), "PASSPORT": lazy_gettext("Passport"),
     "OTHER": lazy_gettext("Other document"), "NONE": lazy_gettext("No document"),
     # visits
