@@ -155,8 +155,8 @@ def test_the_case_page_shows_no_raw_utc_time(client, demo):  # noqa: F811
         assert not ISO_UTC.search(_text(page)), ISO_UTC.search(_text(page)).group(0)
 
 
-def test_the_no_contact_days_are_read_from_their_one_setting(app, client, demo):  # noqa: F811
-    app.config["CASEFLOW_NO_CONTACT_DAYS"] = 45
+def test_the_no_contact_days_are_read_from_their_one_setting(app, client, demo, monkeypatch):  # noqa: F811
+    monkeypatch.setitem(app.config, "CASEFLOW_NO_CONTACT_DAYS", 45)
     sign_in(client)
     home = client.get("/").get_data(as_text=True)
     assert "45 días" in home and "30 días" not in home
