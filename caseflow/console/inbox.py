@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 from caseflow.access.policy import require
 from caseflow.console import bridge, views
 from caseflow.console.forms import describe, flat_errors, form_data
-from caseflow.core.clock import local_zone, utcnow
+from caseflow.core.clock import utcnow
 from caseflow.core.errors import ApiError, error_payload
 from caseflow.extensions import db
 from caseflow.referrals.models import ONWARD_FROM_STATUSES
@@ -46,16 +46,6 @@ FINAL = frozenset({"rejected", "completed", "cancelled", "failed"})
 def headers(response):
     response.headers["Content-Security-Policy"] = views.CSP
     return response
-
-
-def local_time(value: str | None) -> str:
-    """An API time (ISO 8601, UTC) as the centre's wall time, to the minute."""
-    if not value:
-        return "—"
-    return datetime.fromisoformat(value).astimezone(local_zone()).strftime("%Y-%m-%d %H:%M")
-
-
-bp.add_app_template_filter(local_time, "local_time")
 
 
 @bp.app_context_processor

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from flask_babel import gettext, lazy_gettext
 
+from caseflow.cases import ficha
+from caseflow.core.clock import no_contact_days
+from caseflow.survivors import codes
+
 LABELS = {
     "username": lazy_gettext("Username"), "password": lazy_gettext("Password"),
     "otp": lazy_gettext("Verification code"),
@@ -30,7 +34,7 @@ LABELS = {
     "survivor_informed_may_return": lazy_gettext("She knows she may come back"),
     "acts": lazy_gettext("Acts"), "violence_types": lazy_gettext("Violence types"),
     "assigned_to": lazy_gettext("Assigned to"), "awaiting_approval": lazy_gettext("Awaiting approval"),
-    "no_contact": lazy_gettext("No contact for 30 days"), "overdue": lazy_gettext("Overdue referral"),
+    "no_contact": lambda: gettext("No contact for %(days)s days", days=no_contact_days()), "overdue": lazy_gettext("Overdue referral"),
     "custody": lazy_gettext("Custody"), "facility_id": lazy_gettext("Penitentiary establishment"),
     "since": lazy_gettext("Since"), "expected_release_on": lazy_gettext("Expected release"),
     "screened_at": lazy_gettext("Screened at"), "notes": lazy_gettext("Notes"),
@@ -44,6 +48,17 @@ LABELS = {
     "service_types": lazy_gettext("Service types"), "full_name": lazy_gettext("Full name"),
     "email": lazy_gettext("Email"), "role": lazy_gettext("Role"), "organization_id": lazy_gettext("Organization"),
     "token": lazy_gettext("Activation code"),
+    # the Ficha de Registro's fields (docs/casework.md)
+    "ethnicity": lazy_gettext("Ethnic self-identification"),
+    "interpreter_needed": lazy_gettext("She needs an interpreter"),
+    "condition": lazy_gettext("Condition"), "informant": lazy_gettext("Who informed the centre"),
+    "complaint_filed": lazy_gettext("Complaint filed"),
+    "registered_elsewhere": lazy_gettext("Registered at another centre"),
+    "place_ubigeo": lazy_gettext("Place (district UBIGEO)"), "place": lazy_gettext("Place"),
+    "consent_for_statistics": lazy_gettext("She consents to statistical use"),
+    # case conferences
+    "held_at": lazy_gettext("Held at"), "organization_ids": lazy_gettext("Organizations taking part"),
+    "decisions": lazy_gettext("Decisions"),
 }
 
 
@@ -51,6 +66,8 @@ def field_label(name: str) -> str:
     """The label for a field named ``parent.child``: its own, else its name made readable."""
     last = name.split(".")[-1]
     label = LABELS.get(last)
+    if callable(label):
+        return label()
     return str(label) if label is not None else gettext(last.replace("_", " ").capitalize())
 
 
@@ -131,8 +148,7 @@ CHOICES = {
     "health_facility": lazy_gettext("Health facility"), "court": lazy_gettext("Court"),
     "prosecutor": lazy_gettext("Prosecutor's office"), "other_referral": lazy_gettext("Other referral"),
     "female": lazy_gettext("Female"), "male": lazy_gettext("Male"), "intersex": lazy_gettext("Intersex"),
-    "none": lazy_gettext("None"), "physical": lazy_gettext("Physical"), "sensory": lazy_gettext("Sensory"),
-    "intellectual": lazy_gettext("Intellectual"), "multiple": lazy_gettext("Multiple"),
+    "none": lazy_gettext("None"),  # disability codes: FIELD_CHOICES, from survivors/codes.py
     "DNI": lazy_gettext("DNI"), "CE": lazy_gettext("Foreigner's card (CE)"), "PASSPORT": lazy_gettext("Passport"),
     "OTHER": lazy_gettext("Other document"), "NONE": lazy_gettext("No document"),
     # visits
@@ -161,14 +177,27 @@ CODE_FIELDS = frozenset({
     "location_type", "sector", "recipient_sector", "role", "discipline", "service_type", "service_types", "need",
     "decision", "goal_status", "kind", "reason", "given_by", "method", "milestone", "state", "intake_channel",
     "modality", "outcome", "relationship", "legal_recourse", "area", "complaint_filed", "anchor", "document_type",
+    "condition", "informant", "ethnicity", "mother_tongue", "disability",
 })
 
 
-def choice_label(code) -> str:
-    """The label of a code in her language; a code without one is shown as it is."""
+#: Lists whose codes are labelled by the field they belong to ("unknown", "other" differ from
+#: list to list): the API's own code lists (``GET /code-lists``), not a second copy.
+FIELD_CHOICES = {
+    "condition": ficha.CONDITIONS, "informant": ficha.INFORMANTS, "complaint_filed": ficha.COMPLAINT_FILED,
+    "ethnicity": codes.ETHNICITIES, "mother_tongue": codes.MOTHER_TONGUES, "disability": codes.DISABILITIES,
+}
+
+
+def choice_label(code, field: str | None = None) -> str:
+    """The label of a code in her language (the field's own list first, when it has one); a
+    code without one is shown as it is."""
     if isinstance(code, (list, tuple)):
-        return ", ".join(choice_label(item) for item in code)
+        return ", ".join(choice_label(item, field) for item in code)
     if code is None:
         return "—"
-    label = CHOICES.get(str(code))
+    own = FIELD_CHOICES.get((field or "").split(".")[-1])
+    label = own.get(str(code)) if own is not None else None
+    if label is None:
+        label = CHOICES.get(str(code))
     return str(label) if label is not None else str(code)

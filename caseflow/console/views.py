@@ -18,7 +18,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import get_locale, gettext, lazy_gettext
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -28,7 +28,9 @@ from caseflow.cases import services as cases
 from caseflow.console import bridge, charts
 from caseflow.console.forms import FormField, describe, flat_errors, form_data
 from caseflow.console.labels import CODE_FIELDS, choice_label, field_label
+from caseflow.console.times import local_time
 from caseflow.core import unit_of_work
+from caseflow.core.clock import no_contact_days
 from caseflow.core.errors import ApiError, Forbidden, error_payload
 from caseflow.extensions import db
 
@@ -49,6 +51,7 @@ CASE_ACTIONS = {
     "plan": "plans.add_plan_item",
     "approval": "approvals.request_approval",
     "referral": "referrals.send_referral",
+    "conference": "conferences.record_conference",
     "close": "closures.close_case",
     "reopen": "closures.reopen_case",
 }
@@ -87,6 +90,8 @@ def headers(response: Response):
 bp.add_app_template_global(field_label, "field_label")
 bp.add_app_template_global(choice_label, "choice_label")
 bp.add_app_template_global(CODE_FIELDS, "code_fields")
+#: The one filter for times on every page: the centre's wall time, in her language.
+bp.add_app_template_filter(local_time, "local_time")
 
 
 @bp.app_context_processor
@@ -181,18 +186,18 @@ def _with_next_clock(items: list[dict]) -> list[dict]:
     grouped query over the page's cases (never one per row)."""
     from datetime import timedelta
 
-    from caseflow.core.clock import local_zone, utcnow
+    from caseflow.core.clock import utcnow
     from caseflow.referrals.services import next_due_by_case
 
     due = next_due_by_case([uuid.UUID(str(item["id"])) for item in items])
-    now, zone = utcnow(), local_zone()
+    now = utcnow()
     for item in items:
         at = due.get(uuid.UUID(str(item["id"])))
         if at is None:
             item["next_clock"] = None
             continue
         state = "missed" if at < now else "due_soon" if at < now + timedelta(hours=24) else "running"
-        item["next_clock"] = {"at": at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), "state": state}
+        item["next_clock"] = {"at": at, "state": state}
     return items
 
 
@@ -205,7 +210,7 @@ def home():
             ("overdue", lazy_gettext("My cases with a missed clock"), _cases(assigned_to="me", overdue="true")),
             ("approvals", lazy_gettext("My cases waiting for a supervisor's decision"),
              _cases(assigned_to="me", awaiting_approval="true")),
-            ("closure", lazy_gettext("Closure candidates (no contact for over 30 days)"),
+            ("closure", gettext("Closure candidates (no contact for over %(days)s days)", days=no_contact_days()),
              _cases(assigned_to="me", no_contact="true")),
         ]
         due = bridge.call("review.overdue", {"within_hours": "72", "per_page": "20"}) if may(
@@ -315,7 +320,8 @@ def _case_context(case_id: uuid.UUID) -> dict:
     for name, endpoint in (("incidents", "incidents.list_incidents"), ("consents", "consents.list_consents"),
                            ("risk", "risk.list_risk_assessments"), ("sessions", "sessions.list_sessions"),
                            ("plan", "plans.list_plan_items"), ("approvals", "approvals.list_approvals"),
-                           ("referrals", "referrals.list_case_referrals"), ("closures", "closures.list_closures")):
+                           ("referrals", "referrals.list_case_referrals"), ("closures", "closures.list_closures"),
+                           ("conferences", "conferences.list_conferences")):
         try:
             sections[name] = bridge.call(endpoint, page, case_id=case_id)["items"]
         except ApiError:
@@ -331,7 +337,7 @@ def _case_context(case_id: uuid.UUID) -> dict:
 
     return {"case": case, "custody": custody_summary(case), "sections": sections, "forms": forms, "instruments": instruments,
             "organizations": organizations, "timeline": timeline, "errors": {}, "values": {}, "failed": None,
-            "message": None, "name": None, "record_forms": {
+            "message": None, "name": None, "conference": None, "record_forms": {
                 kind: describe(bridge.arguments_schema(endpoint)) for kind, (endpoint, _) in RECORD_ACTIONS.items()}}
 
 
@@ -349,6 +355,20 @@ def reveal_name(case_id):
         return render_template("console/_name.html", survivor=survivor)
     context = _case_context(case_id)
     context["name"] = survivor
+    return render_template("console/case.html", **context)
+
+
+@bp.post("/cases/<uuid:case_id>/conferences/<uuid:conference_id>")
+def read_conference(case_id, conference_id):
+    """One conference with its decisions, on request: the API's ``GET /conferences/{id}``
+    (audited there); lists never carry the decisions, as in the API."""
+    conference = bridge.call("conferences.get_conference", None, conference_id=conference_id)
+    if conference["case_id"] != str(case_id):
+        abort(404)
+    if request.headers.get("HX-Request"):
+        return render_template("console/_conference.html", conference=conference)
+    context = _case_context(case_id)
+    context["conference"] = conference
     return render_template("console/case.html", **context)
 
 

@@ -49,6 +49,12 @@ def test_caseworker_path_and_supervisor_review(visitor):
     page.keyboard.type("Sintética Ruiz")
     page.focus("#f-intake_channel")
     page.keyboard.press("ArrowDown")
+    # The Ficha's fields: her census answers, a disability, an interpreter; who informed.
+    for select in ("#f-mother_tongue", "#f-ethnicity", "#f-disability", "#f-informant", "#f-complaint_filed"):
+        page.focus(select)
+        page.keyboard.press("ArrowDown")
+    page.focus("#f-interpreter_needed")
+    page.keyboard.press("Space")
     page.focus("#f-priority")
     page.keyboard.press("ArrowDown")
     for _ in range(12):  # on to the submit button by Tab alone
@@ -59,6 +65,8 @@ def test_caseworker_path_and_supervisor_review(visitor):
     page.wait_for_url(re.compile(r"/cases/[0-9a-f-]{36}$"))
     case_url = page.url
     assert "Prueba Teclado" not in page.content()  # her name is not on the case page until asked
+    ficha = page.inner_text("#ficha")
+    assert "La propia persona usuaria" in ficha and "Sí" in ficha, ficha  # labels of the API's lists
     check_page(worker, "case")
 
     # Her name on request, for this case alone.
@@ -70,8 +78,17 @@ def test_caseworker_path_and_supervisor_review(visitor):
     open_section(page, "incident")
     page.fill("#incident-occurred_at", "2026-11-30T21:30")
     page.check("#incident-acts-physical_assault")
+    page.fill("#incident-place_ubigeo", "150199")  # not a district: the API's message beside it
     page.click("#incident form button[type=submit]")
     page.wait_for_load_state()
+    assert "UBIGEO" in page.inner_text("#incident-place_ubigeo-error")
+    page.fill("#incident-occurred_at", "2026-11-30T21:30")
+    page.check("#incident-acts-physical_assault")
+    page.fill("#incident-place_ubigeo", "150132")
+    page.check("#incident-consent_for_statistics")
+    page.click("#incident form button[type=submit]")
+    page.wait_for_load_state()
+    assert "San Juan de Lurigancho, Lima, Lima" in page.inner_text("#incident table")
     assert "physical_assault" in page.content() or "Agresión" in page.content() or page.locator(
         "#incident table").count() == 1
     # 2. Consent for health
@@ -97,6 +114,19 @@ def test_caseworker_path_and_supervisor_review(visitor):
     page.click("#session form button[type=submit]")
     page.wait_for_load_state()
     assert page.locator("#session table").count() == 1, page.inner_text("main")[:500]
+    # 4. A case conference: listed without its decisions, read on request.
+    open_section(page, "conference")
+    page.fill("#conference-held_at", "2026-12-01T11:00")
+    page.locator("#conference input[name=organization_ids]").first.check()
+    page.fill("#conference-decisions", "Acompañamiento semanal acordado")
+    page.click("#conference form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#conference table").count() == 1, page.inner_text("main")[:500]
+    assert "Acompañamiento semanal" not in page.inner_text("#conference")
+    page.click("#conference table button")
+    page.wait_for_selector(".conference-decisions")
+    assert "Acompañamiento semanal acordado" in page.inner_text("#conference")
+    check_page(worker, "case-conference")
     # 5. Plan and its approval
     open_section(page, "plan")
     page.select_option("#plan-need", "health")

@@ -17,7 +17,7 @@ SCRIPT = "<script>alert(1)</script>"
 NUL = "a\x00b"
 #: What a case holds, read by the API after each refused post: it must not move.
 HOLDINGS = ("incidents", "consents", "risk-assessments", "sessions", "plan-items", "approvals", "referrals",
-            "closures", "supplies", "visit-restrictions", "custody-screenings", "custody-disclosures")
+            "closures", "supplies", "visit-restrictions", "custody-screenings", "custody-disclosures", "conferences")
 
 
 def _text_fields(app, endpoint, skip=()) -> list[str]:

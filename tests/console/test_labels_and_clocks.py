@@ -42,11 +42,15 @@ def test_the_next_clock_column_shows_the_nearest_running_deadline(app, client, d
     assert re.search(r'class="badge clock-(missed|due_soon|running)"', row)
     from datetime import datetime
 
+    from babel.dates import format_date
+
     from caseflow.core.clock import local_zone
 
     with app.app_context():
-        shown = datetime.fromisoformat(nearest["next_due_at"]).astimezone(local_zone()).strftime("%Y-%m-%d %H:%M")
-    assert shown in row
+        local = datetime.fromisoformat(nearest["next_due_at"]).astimezone(local_zone())
+    # The centre's wall time, as Spanish writes it ("2 dic 2026 21:17"), not the API's UTC.
+    assert f"{format_date(local.date(), 'medium', locale='es')} {local:%H:%M}" in row
+    assert nearest["next_due_at"] not in row
 
 
 def test_the_case_list_reads_the_same_number_of_statements_for_5_or_20_cases(app, client, demo):  # noqa: F811
