@@ -20,7 +20,7 @@ from sqlalchemy import select
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
 from caseflow.referrals.models import DeadlineRule
-from tests.casework.factories import ago, incident_body, post, risk_body
+from tests.cases.factories import ago, incident_body, post, risk_body
 from tests.factories import OrganizationFactory, UserFactory
 from tests.helpers import bearer
 

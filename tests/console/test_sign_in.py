@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.accounts.helpers import code_at, enrol, headers_for, token
+from tests.auth.helpers import code_at, enrol, headers_for, token
 from tests.factories import PASSWORD, UserFactory
 
 

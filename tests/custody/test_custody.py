@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
-from tests.casework.factories import Centre, ago, get, incident_body, post, risk_body
+from tests.cases.factories import Centre, ago, get, incident_body, post, risk_body
 from tests.factories import OrganizationFactory, UserFactory
 from tests.helpers import assert_error, bearer
 from tests.world import today as local_today

@@ -3,7 +3,7 @@ survivor row: incident narratives, session notes, risk answers and plan notes to
 
 from caseflow.crypto.keys import keyring
 from caseflow.extensions import db
-from tests.casework.factories import Centre, get, incident_body, post, risk_body
+from tests.cases.factories import Centre, get, incident_body, post, risk_body
 from tests.factories import OrganizationFactory
 from tests.keys.factories import live_rows, raw_database_bytes, recover_plaintexts
 

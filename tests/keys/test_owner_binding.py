@@ -27,7 +27,7 @@ from caseflow.crypto.models import DataKey
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
 from caseflow.survivors.models import Survivor
-from tests.casework.factories import Centre, get, incident_body, post
+from tests.cases.factories import Centre, get, incident_body, post
 from tests.factories import make_case, make_survivor
 
 NARRATIVE = "Relato canario Tucan de la primera"

@@ -4,7 +4,7 @@ referrals over HTTP. All values are synthetic."""
 from __future__ import annotations
 
 from caseflow.core.clock import utcnow
-from tests.casework.factories import Centre, post
+from tests.cases.factories import Centre, post
 from tests.factories import OrganizationFactory, UserFactory
 from tests.helpers import bearer
 

@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 #: Operations that end the caller's own session or token: fuzzing them would leave every
-#: later request answering 401. Logout and revocation are proved in tests/foundation.
+#: later request answering 401. Logout and revocation are proved in tests/auth.
 EXCLUDED = (("POST", "/api/v1/auth/logout"), ("DELETE", "/api/v1/auth/tokens/current"))
 
 #: Values planted in the fuzzed database that no error body may ever contain (the live

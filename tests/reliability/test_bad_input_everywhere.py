@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from caseflow.extensions import db
-from tests.casework.factories import Centre, incident_body
+from tests.cases.factories import Centre, incident_body
 from tests.factories import UserFactory, survivor_values
 from tests.helpers import assert_error, bearer
 

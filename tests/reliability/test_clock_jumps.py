@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from caseflow.core.clock import frozen_time, utcnow
 from caseflow.extensions import db
-from tests.casework.factories import Centre
+from tests.cases.factories import Centre
 from tests.factories import PASSWORD
 from tests.helpers import bearer
 from tests.reliability.consistency import inconsistencies

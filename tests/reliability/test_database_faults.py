@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, event, text
 from caseflow.cases.models import Case
 from caseflow.extensions import db
 from caseflow.survivors.models import Survivor
-from tests.casework.factories import Centre
+from tests.cases.factories import Centre
 from tests.helpers import assert_error, bearer
 from tests.reliability.consistency import count, inconsistencies
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from caseflow.directory.models import User
-from tests.casework.factories import Centre
+from tests.cases.factories import Centre
 from tests.helpers import bearer
 from tests.reliability.consistency import count, inconsistencies
 

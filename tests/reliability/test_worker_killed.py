@@ -24,7 +24,7 @@ from pathlib import Path
 
 from caseflow.cases.models import Case
 from caseflow.extensions import db
-from tests.casework.factories import Centre
+from tests.cases.factories import Centre
 from tests.conftest import KEYRING_JSON
 from tests.helpers import bearer
 from tests.reliability.consistency import count, inconsistencies

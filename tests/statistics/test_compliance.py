@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from caseflow.core.clock import frozen_time
-from tests.casework.factories import get, post, risk_body
+from tests.cases.factories import get, post, risk_body
 from tests.factories import make_case
 from tests.helpers import bearer
 from tests.referrals.factories import Network, consent, move, rape_incident, refer

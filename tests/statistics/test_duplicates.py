@@ -12,7 +12,7 @@ from sqlalchemy import update
 from caseflow.core.clock import local_zone, utcnow
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
-from tests.casework.factories import Centre, get, incident_body, post
+from tests.cases.factories import Centre, get, incident_body, post
 from tests.factories import OrganizationFactory, UserFactory, make_case, make_survivor
 
 RAPE, PHYSICAL = {"penetration": True}, {"physical_assault": True}

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from caseflow.extensions import db
 from caseflow.visits.models import Visit
-from tests.casework.factories import Centre, ago, get, incident_body, patch, post
+from tests.cases.factories import Centre, ago, get, incident_body, patch, post
 from tests.factories import OrganizationFactory, UserFactory, make_case, make_survivor
 from tests.world import today
 

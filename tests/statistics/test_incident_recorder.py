@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from caseflow.audit.models import AuditEntry
 from caseflow.extensions import db
-from tests.casework.factories import Centre, ago, get, incident_body, post
+from tests.cases.factories import Centre, ago, get, incident_body, post
 from tests.factories import make_survivor
 from tests.helpers import assert_error
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.casework.factories import Centre, ago, get, post
+from tests.cases.factories import Centre, ago, get, post
 from tests.factories import OrganizationFactory, UserFactory
 from tests.helpers import assert_error
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from caseflow.extensions import db
 from caseflow.visits.models import Visit
-from tests.casework.factories import Centre, ago, get, post
+from tests.cases.factories import Centre, ago, get, post
 from tests.factories import UserFactory
 from tests.helpers import assert_error
 from tests.world import today
