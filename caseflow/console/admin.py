@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import g, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -21,7 +21,6 @@ from caseflow.console import bridge
 from caseflow.console.forms import describe, form_data
 from caseflow.console.views import _error_parts, bp
 from caseflow.core.errors import ApiError
-from caseflow.extensions import db
 
 #: Shown once, never stored by the console: the page that carries an activation token is not
 #: cached, and its link sends no referrer.
@@ -69,9 +68,7 @@ def _render(status: int = 200, **overrides):
 
 
 def _failure(form: str, error: ApiError):
-    db.session.rollback()
     message, errors = _error_parts(error)
-    g.caseflow_keep_changes = False
     return _render(error.code, failed=form, errors=errors, values=request.form, message=message)
 
 
@@ -106,7 +103,6 @@ def edit_organization(organization_id):
     try:
         bridge.call("directory.patch_organization", form_data(fields, request.form), organization_id=organization_id)
     except ApiError as error:
-        db.session.rollback()
         message, errors = _error_parts(error)
         return render_template("console/organization.html", organization=organization, fields=fields,
                                errors=errors, values=request.form, message=message), error.code
@@ -186,7 +182,6 @@ def activate():
     try:
         bridge.call("auth.activate", form_data(fields, request.form))
     except ApiError as error:
-        db.session.rollback()
         message, errors = _error_parts(error)
         return render_template("console/activate.html", fields=fields, errors=errors,
                                values=MultiDict({"token": request.form.get("token", "")}),

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import marshmallow as ma
 from flask import Response, current_app
 
-from caseflow.core.errors import Unprocessable
+from caseflow.core import unit_of_work
+from caseflow.core.errors import ApiError, Unprocessable
+from caseflow.extensions import db
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,23 @@ def arguments_schema(endpoint: str) -> ma.Schema | None:
 
 def call(endpoint: str, data: dict | None = None, **view_args):
     """Run the route as the API would for the signed-in person; returns what it answers,
-    dumped. Invalid input raises the API's 422 (:class:`Unprocessable`) with field errors."""
-    target = route(endpoint)
+    dumped. Invalid input raises the API's 422 (:class:`Unprocessable`) with field errors.
+
+    A refused call changes nothing, as the API's own request would roll back: the page's
+    session is rolled back here (with what earlier calls of the same page flushed), unless the
+    refusal is itself a record to keep (a failed sign-in's throttle), as the API's handler does.
+    """
+    try:
+        return _call(route(endpoint), data, view_args)
+    except ApiError as error:
+        if getattr(error, "keep_changes", False):
+            unit_of_work.current().keep_changes = True
+        else:
+            db.session.rollback()
+        raise
+
+
+def _call(target: Route, data: dict | None, view_args: dict):
     args = []
     if target.arguments is not None:
         try:

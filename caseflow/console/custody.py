@@ -17,7 +17,6 @@ from caseflow.console.views import _error_parts, bp
 from caseflow.console.visit_plans import echoed, visitor_names, visitors
 from caseflow.core.errors import ApiError, Unprocessable
 from caseflow.custody.models import SCREENING_AREAS
-from caseflow.extensions import db
 
 _NOT_A_CHOICE = lazy_gettext("Not a valid choice.")
 
@@ -123,7 +122,6 @@ def custody_action(case_id, action):
         else:
             bridge.call(endpoint, data, case_id=case_id)
     except ApiError as error:
-        db.session.rollback()
         message, errors = _error_parts(error)
         if action == "custody":
             errors = _release_errors(errors)

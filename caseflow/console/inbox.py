@@ -21,7 +21,6 @@ from caseflow.console import bridge, views
 from caseflow.console.forms import describe, flat_errors, form_data
 from caseflow.core.clock import utcnow
 from caseflow.core.errors import ApiError, error_payload
-from caseflow.extensions import db
 from caseflow.referrals.models import ONWARD_FROM_STATUSES
 from caseflow.referrals.services import REASON_REQUIRED, TRANSITIONS
 
@@ -148,7 +147,6 @@ def onward(referral_id):
 
 
 def _failure(referral_id, failed: str, error: ApiError):
-    db.session.rollback()
     payload, _, _ = error_payload(error)
     context = _referral_context(referral_id)
     context.update(errors=flat_errors(payload.get("errors") or {}), message=payload["message"], failed=failed,

@@ -145,7 +145,6 @@ def login():
         bridge.call("auth.login", credentials)
     except ApiError as error:
         message, errors = _error_parts(error)
-        unit_of_work.current().keep_changes = getattr(error, "keep_changes", False)
         return render_template("console/login.html", fields=fields, errors=errors, message=message,
                                values={"username": request.form.get("username", "")}), error.code
     if language:
@@ -245,7 +244,6 @@ def register_survivor():
         case_input = {**form_data(open_fields, request.form), "survivor_id": survivor["id"]}
         case = bridge.call("cases.open_case", case_input)
     except ApiError as error:
-        db.session.rollback()
         message, errors = _error_parts(error)
         context.update(message=message, errors=errors, values=request.form,
                        existing_id=(getattr(error, "data", {}) or {}).get("existing_id"))
@@ -416,7 +414,6 @@ def record_action(case_id, kind, record_id):
 
 
 def _case_failure(case_id, action, error: ApiError):
-    db.session.rollback()
     message, errors = _error_parts(error)
     context = _case_context(case_id)
     context.update(errors=errors, values=request.form, failed=action, message=message)

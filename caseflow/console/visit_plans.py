@@ -14,7 +14,6 @@ from caseflow.console.forms import describe, form_data
 from caseflow.console.views import _error_parts, bp
 from caseflow.core.clock import local_date, local_zone_name, utcnow
 from caseflow.core.errors import ApiError
-from caseflow.extensions import db
 
 CREATE = "visits.create_visit_plan"
 #: How many of each plan's coming visits the page shows.
@@ -78,7 +77,6 @@ def start_visit_plan(case_id):
         data = form_data(describe(bridge.arguments_schema(CREATE)), request.form)
         bridge.call(CREATE, data, case_id=case_id)
     except ApiError as error:
-        db.session.rollback()
         message, errors = _error_parts(error)
         return render_template("console/visit_plans.html", **_context(
             case_id, errors=errors, values=echoed(request.form), message=message)), error.code
