@@ -4,7 +4,7 @@
     CASEFLOW_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/caseflow_fuzz FUZZ_SECONDS=120 make fuzz
 
 Builds a scratch database (never point it at real data: it is dropped and refilled) with two
-centres, a person of every role and one record of every kind (tests/world.py), serves it
+centres, a person of every role and one record of every kind (testkit/world.py), serves it
 with gunicorn, then runs ``schemathesis run`` once per role for a bounded time with every
 check schemathesis has, on valid and invalid data (``--mode all``), and ours of
 tests/reliability/fuzzing.py (no sensitive value in an error body). Path ids come from the real records three times in four. Writes
@@ -42,7 +42,7 @@ def prepare(url: str) -> dict:
 
     from caseflow import create_app
     from caseflow.extensions import db
-    from tests.world import ROLES, make_realms
+    from testkit.world import ROLES, make_realms
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
                       "CASEFLOW_KEYRING": None, "CASEFLOW_KEYRING_FILE": str(common.keyring_file()),

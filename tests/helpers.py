@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import timedelta
 
 from sqlalchemy import event
 
-from caseflow.auth.services import issue_token
 from caseflow.extensions import db
-
-
-def bearer(user, hours: int = 1) -> dict:
-    """Authorization header for ``user`` (a real, stored token)."""
-    raw, _ = issue_token(user, "bearer", timedelta(hours=hours))
-    db.session.commit()
-    return {"Authorization": f"Bearer {raw}"}
 
 
 def assert_error(response, status: int, *fields: str) -> dict:

@@ -16,7 +16,7 @@ Reading guide:
   4xx   any refusal, when which one depends on the generated input
 
 Each role acts in a centre of its own, seeded with one record of every kind by that centre's
-caseworker (tests/world.py); the liaison works at the centre's partner hospital. Bodies are
+caseworker (testkit/world.py); the liaison works at the centre's partner hospital. Bodies are
 valid requests (BODIES); a cell is played once. A new route without a row fails
 tests/access/test_matrix.py with its name.
 """
@@ -152,7 +152,7 @@ POST   /cases/{case_id}/custody-disclosures 401       403|403     201|404     20
 GET    /custody-disclosures/{disclosure_id} 401       403|403     200|404     200|404     403|403     403|403     403|403
 """
 
-#: Valid request bodies; ``{name}`` is filled from tests/world.py's Realm.values() of the
+#: Valid request bodies; ``{name}`` is filled from testkit/world.py's Realm.values() of the
 #: centre whose records the cell aims at (``{n}`` and ``{dni}`` are unique per cell).
 BODIES = {
     "POST /auth/login": {"username": "nobody.{n}", "password": "wrong-password"},

@@ -82,7 +82,7 @@ def request_for(row: Row, realm) -> tuple[str, dict | None]:
     ids = realm.path_ids()
     missing = [name for name in row.path_parameters if name not in ids]
     if missing:
-        raise LookupError(f"{row.key}: no record for path parameter(s) {missing}; add them to tests/world.py")
+        raise LookupError(f"{row.key}: no record for path parameter(s) {missing}; add them to testkit/world.py")
     n = next(_unique)
     values = {**realm.values(), "n": n, "dni": str(60000000 + n)}
     path = API + row.route.format(**ids)

@@ -9,8 +9,8 @@ from datetime import timedelta
 from caseflow.core.clock import frozen_time, utcnow
 from caseflow.extensions import db
 from caseflow.visits.models import Visit
-from tests.cases.factories import Centre, ago, get, post
-from tests.factories import OrganizationFactory, UserFactory
+from testkit.api import ago, get, post
+from testkit.factories import Centre, OrganizationFactory, UserFactory
 from tests.referrals.factories import Network, consent, refer
 from tests.visits.factories import CANARIES, MONDAY, make_case_at, make_centre, make_plan
 

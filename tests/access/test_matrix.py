@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from testkit.world import ROLES, make_realms
 from tests.access.matrix import COLUMNS
 from tests.access.runner import app_routes, call, matches, parse_table
-from tests.world import ROLES, make_realms
 
 ROWS = parse_table()
 

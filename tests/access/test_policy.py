@@ -2,8 +2,9 @@
 
 import pytest
 
-from tests.factories import OrganizationFactory, UserFactory, make_case
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from testkit.factories import OrganizationFactory, UserFactory, make_case
+from tests.helpers import assert_error
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def test_search_never_crosses_centres(client, two_centres):
 
 
 def test_the_survivor_list_holds_the_centres_own_survivors_only(client, two_centres):
-    from tests.factories import make_survivor
+    from testkit.factories import make_survivor
 
     mine, theirs = two_centres
     here = {str(make_case(mine).survivor_id), str(make_survivor(mine).id)}

@@ -8,8 +8,8 @@ from sqlalchemy.exc import DBAPIError
 
 from caseflow.audit.models import AuditEntry
 from caseflow.extensions import db
-from tests.factories import UserFactory, make_case, make_survivor
-from tests.helpers import bearer
+from testkit.api import bearer
+from testkit.factories import UserFactory, make_case, make_survivor
 
 
 def _entries(**filters):

@@ -12,8 +12,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from caseflow.extensions import db
-from tests.factories import UserFactory, make_case, make_survivor, survivor_values
-from tests.helpers import bearer
+from testkit.api import bearer
+from testkit.factories import UserFactory, make_case, make_survivor, survivor_values
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,7 @@ import time
 
 import pyotp
 
-from tests.factories import PASSWORD
+from testkit.factories import PASSWORD
 
 API = "/api/v1"
 TOKENS = f"{API}/auth/tokens"

@@ -9,8 +9,8 @@ from caseflow.auth.models import AuthToken, RecoveryCode
 from caseflow.directory.models import User
 from caseflow.extensions import db
 from caseflow.scheduling.models import OutboxMessage
+from testkit.factories import UserFactory
 from tests.auth.helpers import API, enrol, headers_for, token
-from tests.factories import UserFactory
 
 NOT_JSON = object()
 BAD = [

@@ -12,9 +12,10 @@ from caseflow.audit.models import AuditEntry
 from caseflow.core.clock import frozen_time, utcnow
 from caseflow.directory.models import User
 from caseflow.extensions import db
+from testkit.api import bearer
+from testkit.factories import OrganizationFactory, UserFactory, make_case, survivor_values
 from tests.auth.helpers import API, headers_for, token
-from tests.factories import OrganizationFactory, UserFactory, make_case, survivor_values
-from tests.helpers import assert_error, bearer
+from tests.helpers import assert_error
 
 NEW_PASSWORD = "her own phrase of 2026"
 
@@ -122,7 +123,7 @@ def test_no_sequence_of_account_routes_takes_an_administrator_to_a_survivor(clie
     """Every order of self-change, create, reset and confirm (and signing in with what she
     got): no answer ever carries a survivor's field, and every survivor route refuses her."""
     cem, admin, supervisor = _centre()
-    from tests.factories import make_survivor
+    from testkit.factories import make_survivor
 
     survivor = make_survivor(supervisor, **SURVIVOR_VALUES)
     make_case(supervisor, survivor)

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from caseflow.core.clock import frozen_time, utcnow
-from tests.factories import PASSWORD, OrganizationFactory, UserFactory
+from testkit.factories import PASSWORD, OrganizationFactory, UserFactory
 from tests.helpers import assert_error
 
 LOGIN = "/api/v1/auth/login"

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from caseflow.audit.models import AuditEntry
 from caseflow.directory.models import User
 from caseflow.extensions import db
+from testkit.api import bearer
+from testkit.factories import PASSWORD, OrganizationFactory, UserFactory, make_case
 from tests.auth.helpers import API, code_at, enrol, headers_for, token
-from tests.factories import PASSWORD, OrganizationFactory, UserFactory, make_case
-from tests.helpers import assert_error, bearer
+from tests.helpers import assert_error
 
 
 def _centre():

@@ -4,8 +4,8 @@ not retired while it still seals one."""
 from __future__ import annotations
 
 from caseflow.keys import rotation
+from testkit.factories import UserFactory
 from tests.auth.helpers import code_at, enrol, headers_for, token
-from tests.factories import UserFactory
 from tests.keys.conftest import ring_file  # noqa: F401  (the fixture)
 
 

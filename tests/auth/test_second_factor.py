@@ -10,9 +10,10 @@ from caseflow.auth.models import RecoveryCode
 from caseflow.directory.models import User
 from caseflow.extensions import db
 from caseflow.scheduling.models import OutboxMessage
+from testkit.api import bearer
+from testkit.factories import PASSWORD, UserFactory
 from tests.auth.helpers import API, code_at, enrol, headers_for, token
-from tests.factories import PASSWORD, UserFactory
-from tests.helpers import assert_error, bearer
+from tests.helpers import assert_error
 
 
 def test_enrolment_gives_a_qr_code_and_the_secret_is_sealed_and_never_shown_again(client, app):

@@ -11,8 +11,8 @@ from caseflow.auth.models import SignInAttempt
 from caseflow.core.clock import frozen_time, utcnow
 from caseflow.extensions import db
 from caseflow.scheduling.models import OutboxMessage
+from testkit.factories import PASSWORD, UserFactory, make_survivor
 from tests.auth.helpers import API, LOGIN, code_at, enrol, headers_for, token
-from tests.factories import PASSWORD, UserFactory, make_survivor
 from tests.helpers import assert_error
 
 NEW_PASSWORD = "a new phrase she chose 2026"

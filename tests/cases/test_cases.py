@@ -2,8 +2,9 @@
 
 import re
 
-from tests.factories import UserFactory, make_case, make_survivor, survivor_values
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from testkit.factories import UserFactory, make_case, make_survivor, survivor_values
+from tests.helpers import assert_error
 
 
 def test_register_survivor_then_open_case_round_trip(client):

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from caseflow.audit.models import AuditEntry
 from caseflow.extensions import db
-from tests.cases.factories import Centre, ago, get, incident_body, post, risk_body
+from testkit.api import ago, get, incident_body, post, risk_body
+from testkit.factories import Centre
 from tests.helpers import assert_error
 
 

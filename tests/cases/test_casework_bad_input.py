@@ -16,7 +16,8 @@ from caseflow.extensions import db
 from caseflow.incidents.models import Incident
 from caseflow.plans.models import PlanItem
 from caseflow.risk.models import RiskAssessment
-from tests.cases.factories import ALL_NO, Centre, ago, incident_body, post
+from testkit.api import ALL_NO, ago, incident_body, post
+from testkit.factories import Centre
 from tests.helpers import assert_error
 
 EN = {"Accept-Language": "en"}

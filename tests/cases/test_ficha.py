@@ -14,10 +14,10 @@ from caseflow.audit.models import AuditEntry
 from caseflow.cases.models import Case
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
-from tests.cases.factories import ago, get, incident_body, patch, post
-from tests.factories import make_survivor
-from tests.factories import survivor_values as _values
-from tests.helpers import assert_error, bearer
+from testkit.api import ago, bearer, get, incident_body, patch, post
+from testkit.factories import make_survivor
+from testkit.factories import survivor_values as _values
+from tests.helpers import assert_error
 from tests.referrals.factories import Network, consent, move, refer
 
 CHECKLIST = {"reason": "needs_met", "needs_met": True, "safety_plan_reviewed": True,

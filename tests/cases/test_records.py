@@ -3,8 +3,8 @@
 from datetime import datetime, timedelta, timezone
 
 from caseflow.core.clock import frozen_time, utcnow
-from tests.cases.factories import ALL_NO, Centre, ago, get, incident_body, patch, post, risk_body
-from tests.factories import make_case, make_survivor
+from testkit.api import ALL_NO, ago, get, incident_body, patch, post, risk_body
+from testkit.factories import Centre, make_case, make_survivor
 from tests.helpers import assert_error
 
 

@@ -4,8 +4,8 @@ import uuid
 
 from caseflow.cases.models import CaseEvent
 from caseflow.extensions import db
-from tests.cases.factories import Centre, ago, get, incident_body, patch, post, risk_body
-from tests.factories import OrganizationFactory
+from testkit.api import ago, get, incident_body, patch, post, risk_body
+from testkit.factories import Centre, OrganizationFactory
 from tests.helpers import assert_error
 
 

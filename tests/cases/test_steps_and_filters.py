@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from caseflow.core.clock import frozen_time, utcnow
-from tests.cases.factories import Centre, get, patch, post, risk_body
-from tests.factories import make_case
+from testkit.api import get, patch, post, risk_body
+from testkit.factories import Centre, make_case
 from tests.helpers import assert_error
 
 

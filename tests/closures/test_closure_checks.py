@@ -7,8 +7,8 @@ from datetime import timedelta
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
 from caseflow.referrals.models import ReferralClock
-from tests.cases.factories import get, post
-from tests.factories import UserFactory
+from testkit.api import get, post
+from testkit.factories import UserFactory
 from tests.helpers import assert_error
 from tests.referrals.factories import Network, consent, move, refer
 

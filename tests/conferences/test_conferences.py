@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from caseflow.audit.models import AuditEntry
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
-from tests.cases.factories import ago, get, post
+from testkit.api import ago, get, post
 from tests.helpers import assert_error
 from tests.referrals.factories import Network
 

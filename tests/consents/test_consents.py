@@ -7,8 +7,8 @@ import pytest
 from caseflow.consents.services import may_share
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
-from tests.cases.factories import Centre, ago, get, post
-from tests.factories import OrganizationFactory, make_case, make_survivor
+from testkit.api import ago, get, post
+from testkit.factories import Centre, OrganizationFactory, make_case, make_survivor
 from tests.helpers import assert_error
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from testkit.factories import PASSWORD, UserFactory
 from tests.auth.helpers import code_at, enrol, headers_for, token
-from tests.factories import PASSWORD, UserFactory
 
 
 def test_a_second_factor_is_asked_for_and_checked_by_the_console_as_by_the_api(client):

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from caseflow.core.clock import utcnow
+from testkit.api import bearer
 from tests.console.test_pages import sign_in
-from tests.helpers import bearer
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from caseflow.core.batching import keyset_batches
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
-from tests.factories import OrganizationFactory
+from testkit.factories import OrganizationFactory
 
 
 def test_a_walk_reads_every_row_once_in_key_order_even_where_the_first_key_ties(app):

@@ -5,8 +5,9 @@ from sqlalchemy import func, select
 
 from caseflow.extensions import db
 from caseflow.survivors.models import Survivor
-from tests.factories import UserFactory, survivor_values
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from testkit.factories import UserFactory, survivor_values
+from tests.helpers import assert_error
 
 CANARY = "Canarito Zyxwv"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.factories import PASSWORD, OrganizationFactory, UserFactory
+from testkit.factories import PASSWORD, OrganizationFactory, UserFactory
 
 PACKAGE = "caseflow_generated_client"
 

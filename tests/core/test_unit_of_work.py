@@ -19,8 +19,9 @@ from caseflow.audit.services import AUDIT_LOCK_ID
 from caseflow.core.unit_of_work import WriteInReadRequest, begin_request, end_request
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
-from tests.factories import UserFactory, make_case
-from tests.helpers import bearer, captured_sql
+from testkit.api import bearer
+from testkit.factories import UserFactory, make_case
+from tests.helpers import captured_sql
 
 
 class Writer:

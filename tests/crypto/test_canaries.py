@@ -6,8 +6,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from caseflow.extensions import db
-from tests.factories import UserFactory
-from tests.helpers import bearer
+from testkit.api import bearer
+from testkit.factories import UserFactory
 
 CANARIES = {
     "given_names": "Canaria Qwertyuiop",

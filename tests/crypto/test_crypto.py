@@ -12,7 +12,7 @@ from caseflow.crypto.keyring import Keyring, KeyringError
 from caseflow.crypto.keys import set_keyring
 from caseflow.extensions import db
 from caseflow.survivors.models import Survivor
-from tests.factories import UserFactory, make_survivor
+from testkit.factories import UserFactory, make_survivor
 
 KEY = bytes(range(32))
 KEY_ID = uuid.UUID(int=7)
@@ -94,7 +94,7 @@ def test_a_wrong_keyring_cannot_read(app):
 
 
 def test_tampered_stored_ciphertext_fails_over_http(client, app):
-    from tests.helpers import bearer
+    from testkit.api import bearer
 
     worker = UserFactory()
     survivor = make_survivor(worker)

@@ -3,7 +3,7 @@ centre, from the latest of its custody records."""
 
 from datetime import date, timedelta
 
-from tests.cases.factories import get
+from testkit.api import get
 from tests.custody.test_custody import _prison
 from tests.helpers import assert_error
 

@@ -8,10 +8,10 @@ from sqlalchemy import text
 
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
-from tests.cases.factories import Centre, ago, get, incident_body, post, risk_body
-from tests.factories import OrganizationFactory, UserFactory
-from tests.helpers import assert_error, bearer
-from tests.world import today as local_today
+from testkit.api import ago, bearer, get, incident_body, post, risk_body
+from testkit.factories import Centre, OrganizationFactory, UserFactory
+from testkit.world import today as local_today
+from tests.helpers import assert_error
 
 AGGRESSOR = "Nombre Sintético Agresor"
 

@@ -4,8 +4,9 @@ from sqlalchemy import select
 
 from caseflow.directory.models import Organization, User
 from caseflow.extensions import db
-from tests.factories import PASSWORD, OrganizationFactory, UserFactory
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from testkit.factories import PASSWORD, OrganizationFactory, UserFactory
+from tests.helpers import assert_error
 
 
 def _admin():

@@ -5,9 +5,8 @@ an organization she agreed to."""
 from caseflow.core.clock import frozen_time
 from caseflow.extensions import db
 from caseflow.visits.models import Visit, VisitPlan
-from tests.cases.factories import risk_body
-from tests.factories import OrganizationFactory, UserFactory
-from tests.helpers import bearer
+from testkit.api import bearer, risk_body
+from testkit.factories import OrganizationFactory, UserFactory
 from tests.visits.factories import MONDAY, make_case_at, make_centre, make_plan
 
 

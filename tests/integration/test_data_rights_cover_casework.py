@@ -3,8 +3,8 @@ survivor row: incident narratives, session notes, risk answers and plan notes to
 
 from caseflow.crypto.keys import keyring
 from caseflow.extensions import db
-from tests.cases.factories import Centre, get, incident_body, post, risk_body
-from tests.factories import OrganizationFactory
+from testkit.api import get, incident_body, post, risk_body
+from testkit.factories import Centre, OrganizationFactory
 from tests.keys.factories import live_rows, raw_database_bytes, recover_plaintexts
 
 NARRATIVE = "Relato canario Xylofono"
@@ -50,7 +50,7 @@ def test_erasure_leaves_no_casework_canary(app, client, db_kind, tmp_path):
     centre = Centre()
     case = _case_with_records(client, centre)
     case_id, survivor_id = case.id, case.survivor_id
-    from tests.factories import UserFactory
+    from testkit.factories import UserFactory
 
     confirmer = UserFactory(role="supervisor", organization=centre.org, discipline=None)
     path = f"/survivors/{survivor_id}/erase"

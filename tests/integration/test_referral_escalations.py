@@ -71,6 +71,6 @@ def test_an_accepted_referral_stops_its_acknowledgement_clock(client):
 
 
 def _token(user):
-    from tests.helpers import bearer
+    from testkit.api import bearer
 
     return bearer(user)["Authorization"]

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from caseflow.crypto import aead
 from caseflow.crypto.keyring import Keyring
 from caseflow.extensions import db
-from tests.factories import make_survivor
+from testkit.factories import make_survivor
 
 
 @contextlib.contextmanager

@@ -7,7 +7,7 @@ import os
 
 from caseflow.crypto.keys import keyring
 from caseflow.extensions import db
-from tests.factories import UserFactory, make_case
+from testkit.factories import UserFactory, make_case
 from tests.keys.factories import backup_bytes, live_rows
 
 

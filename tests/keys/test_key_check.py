@@ -14,8 +14,8 @@ from caseflow.crypto.keyring import Keyring
 from caseflow.extensions import db
 from caseflow.keys.key_check import ensure_keyring_belongs
 from caseflow.keys.models import KeyCheck
+from testkit.factories import UserFactory, make_survivor
 from tests.conftest import KEYRING_JSON
-from tests.factories import UserFactory, make_survivor
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -27,8 +27,8 @@ from caseflow.crypto.models import DataKey
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
 from caseflow.survivors.models import Survivor
-from tests.cases.factories import Centre, get, incident_body, post
-from tests.factories import make_case, make_survivor
+from testkit.api import get, incident_body, post
+from testkit.factories import Centre, make_case, make_survivor
 
 NARRATIVE = "Relato canario Tucan de la primera"
 GIVEN = "Eufrosina Canaria"

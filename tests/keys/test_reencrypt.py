@@ -18,7 +18,7 @@ from caseflow.keys.models import KeyOperation
 from caseflow.keys.verify import verify
 from caseflow.survivors import services
 from caseflow.survivors.models import Survivor
-from tests.factories import UserFactory, make_case, make_survivor
+from testkit.factories import UserFactory, make_case, make_survivor
 from tests.helpers import captured_sql
 
 

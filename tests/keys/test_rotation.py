@@ -17,7 +17,7 @@ from caseflow.extensions import db
 from caseflow.keys import rotation
 from caseflow.keys.throttle import Throttle
 from caseflow.survivors.models import Survivor
-from tests.factories import UserFactory, make_case, make_survivor
+from testkit.factories import UserFactory, make_case, make_survivor
 
 
 def _last_json(output: str) -> dict:

@@ -6,7 +6,7 @@ import pytest
 
 from caseflow.keys import rotation
 from caseflow.keys.throttle import DEFAULT_SHARE, Throttle
-from tests.factories import UserFactory, make_survivor
+from testkit.factories import UserFactory, make_survivor
 
 
 class FakeTime:

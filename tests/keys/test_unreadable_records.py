@@ -11,8 +11,8 @@ from sqlalchemy import select, text
 from caseflow.extensions import db
 from caseflow.survivors.models import Survivor
 from caseflow.visits.models import Visit
-from tests.factories import UserFactory, make_survivor
-from tests.helpers import bearer
+from testkit.api import bearer
+from testkit.factories import UserFactory, make_survivor
 from tests.visits.factories import make_case_at, make_centre, make_plan
 
 

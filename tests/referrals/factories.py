@@ -4,9 +4,8 @@ referrals over HTTP. All values are synthetic."""
 from __future__ import annotations
 
 from caseflow.core.clock import utcnow
-from tests.cases.factories import Centre, post
-from tests.factories import OrganizationFactory, UserFactory
-from tests.helpers import bearer
+from testkit.api import bearer, post
+from testkit.factories import Centre, OrganizationFactory, UserFactory
 
 HEALTH_SERVICES = ["emergency_contraception", "hiv_pep", "medical_care", "medico_legal_exam", "mental_health"]
 

@@ -9,8 +9,8 @@ from caseflow.audit.models import AuditEntry
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
 from caseflow.referrals.models import Referral
-from tests.cases.factories import Centre, post
-from tests.factories import UserFactory
+from testkit.api import post
+from testkit.factories import Centre, UserFactory
 from tests.helpers import assert_error
 from tests.referrals.factories import Network, consent, move, rape_incident, read, refer
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from caseflow.audit.models import AuditEntry
 from caseflow.extensions import db
-from tests.cases.factories import get, incident_body, post
+from testkit.api import get, incident_body, post
 from tests.helpers import assert_error
 from tests.referrals.factories import Network, consent, move, refer
 

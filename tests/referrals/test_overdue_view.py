@@ -10,8 +10,9 @@ from caseflow.extensions import db
 from caseflow.referrals import breaches
 from caseflow.referrals.models import Referral
 from caseflow.referrals.schemas import ReferralSchema, referral_items
-from tests.factories import make_case
-from tests.helpers import assert_error, bearer, captured_sql
+from testkit.api import bearer
+from testkit.factories import make_case
+from tests.helpers import assert_error, captured_sql
 from tests.referrals.factories import Network, consent, move, rape_incident, read, refer
 
 T = datetime(2026, 5, 4, 15, 0, tzinfo=timezone.utc)
@@ -132,7 +133,7 @@ def test_a_page_takes_the_same_statements_whatever_its_size(client):
 def test_a_supervisors_page_is_two_statements_whoever_she_oversees(client, app, monkeypatch):
     """Who is calling (with her organization's code, for the national-oversight rule) and
     the page: deciding whose referrals she reviews costs no query of its own."""
-    from tests.factories import OrganizationFactory, UserFactory
+    from testkit.factories import OrganizationFactory, UserFactory
 
     net = Network()
     _backlog(client, net)

@@ -6,7 +6,7 @@ the report show exactly that."""
 from datetime import datetime, timedelta, timezone
 
 from caseflow.core.clock import frozen_time
-from tests.factories import make_case
+from testkit.factories import make_case
 from tests.referrals.factories import Network, consent, move, rape_incident, read, refer
 
 UTC = timezone.utc

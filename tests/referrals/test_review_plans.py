@@ -7,7 +7,7 @@ import pytest
 
 from caseflow.extensions import db
 from caseflow.referrals import breaches, reports
-from tests.factories import OrganizationFactory
+from testkit.factories import OrganizationFactory
 from tests.helpers import captured_sql
 
 NOW = datetime(2026, 5, 4, 15, 0, tzinfo=timezone.utc)

@@ -4,9 +4,8 @@ citation as the law names it; a rule an administrator wrote reads as written."""
 from datetime import timedelta
 
 from caseflow.core.clock import utcnow
-from tests.cases.factories import get
-from tests.factories import UserFactory
-from tests.helpers import bearer
+from testkit.api import bearer, get
+from testkit.factories import UserFactory
 from tests.referrals.factories import Network, consent, rape_incident, refer
 
 

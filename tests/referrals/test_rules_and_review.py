@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 from caseflow.core.clock import frozen_time, utcnow
 from caseflow.referrals.breaches import referrals_breaching
-from tests.cases.factories import patch, post
-from tests.factories import OrganizationFactory, UserFactory, make_case
+from testkit.api import patch, post
+from testkit.factories import OrganizationFactory, UserFactory, make_case
 from tests.helpers import assert_error
 from tests.referrals.factories import Network, consent, move, rape_incident, read, refer
 

@@ -11,7 +11,8 @@ from caseflow.core.acting import acting_as
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
 from caseflow.referrals.models import ImmutableRecordError, Referral, ReferralEvent
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from tests.helpers import assert_error
 from tests.referrals.factories import Network, consent, move, rape_incident, read, refer
 
 

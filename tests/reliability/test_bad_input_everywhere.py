@@ -11,9 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from caseflow.extensions import db
-from tests.cases.factories import Centre, incident_body
-from tests.factories import UserFactory, survivor_values
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer, incident_body
+from testkit.factories import Centre, UserFactory, survivor_values
+from tests.helpers import assert_error
 
 NUL = "Ana\u0000Prueba"
 SURROGATE_BODY = '{"given_names": "Ana \\ud800", "family_names": "Prueba"}'

@@ -7,9 +7,8 @@ from datetime import timedelta
 
 from caseflow.core.clock import frozen_time, utcnow
 from caseflow.extensions import db
-from tests.cases.factories import Centre
-from tests.factories import PASSWORD
-from tests.helpers import bearer
+from testkit.api import bearer
+from testkit.factories import PASSWORD, Centre
 from tests.reliability.consistency import inconsistencies
 
 

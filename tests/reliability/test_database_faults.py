@@ -12,8 +12,9 @@ from sqlalchemy import create_engine, event, text
 from caseflow.cases.models import Case
 from caseflow.extensions import db
 from caseflow.survivors.models import Survivor
-from tests.cases.factories import Centre
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from testkit.factories import Centre
+from tests.helpers import assert_error
 from tests.reliability.consistency import count, inconsistencies
 
 

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 
+from testkit.world import ROLES, make_realms
 from tests.reliability.fuzzing import CANARY_VALUES, CHECKS, operation_labels
-from tests.world import ROLES, make_realms
 
 #: Examples per operation (positive and negative mixed); each is sent once per role.
 MAX_EXAMPLES = 8

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tests.factories import UserFactory
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from testkit.factories import UserFactory
+from tests.helpers import assert_error
 
 
 def test_a_malformed_assignee_filter_is_422_not_500(client):

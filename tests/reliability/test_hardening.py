@@ -8,8 +8,8 @@ import threading
 import time
 
 from caseflow.extensions import db
-from tests.factories import PASSWORD, UserFactory
-from tests.helpers import bearer
+from testkit.api import bearer
+from testkit.factories import PASSWORD, UserFactory
 
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
                     "Cache-Control": "no-store"}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from caseflow.directory.models import User
-from tests.cases.factories import Centre
-from tests.helpers import bearer
+from testkit.api import bearer
+from testkit.factories import Centre
 from tests.reliability.consistency import count, inconsistencies
 
 PROBES = ("' OR '1'='1", "1; DROP TABLE users; --", "\" OR 1=1 --", "') UNION SELECT password_hash FROM users --",

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from caseflow.cases.models import Case
 from caseflow.extensions import db
-from tests.cases.factories import Centre
+from testkit.api import bearer
+from testkit.factories import Centre
 from tests.conftest import KEYRING_JSON
-from tests.helpers import bearer
 from tests.reliability.consistency import count, inconsistencies
 
 

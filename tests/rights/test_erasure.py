@@ -11,8 +11,9 @@ from caseflow.crypto.models import DataKey, SurvivorSearchTerm
 from caseflow.extensions import db
 from caseflow.keys import backup, rotation
 from caseflow.rights.models import ErasureRequest
-from tests.factories import OrganizationFactory, UserFactory, make_case
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from testkit.factories import OrganizationFactory, UserFactory, make_case
+from tests.helpers import assert_error
 from tests.keys.factories import (
     backup_bytes,
     canary_survivor,

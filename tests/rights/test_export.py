@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from caseflow.audit.models import AuditEntry
 from caseflow.extensions import db
-from tests.factories import OrganizationFactory, UserFactory, make_case
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from testkit.factories import OrganizationFactory, UserFactory, make_case
+from tests.helpers import assert_error
 from tests.keys.factories import canary_survivor
 
 

@@ -13,7 +13,7 @@ from caseflow.extensions import db
 from caseflow.rights.models import RetentionRule
 from caseflow.rights.retention import apply_retention
 from caseflow.survivors.models import Survivor
-from tests.factories import UserFactory, make_case
+from testkit.factories import UserFactory, make_case
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 

@@ -10,11 +10,10 @@ from caseflow.core.clock import frozen_time, utcnow
 from caseflow.extensions import db
 from caseflow.scheduling.models import OutboxMessage
 from caseflow.scheduling.runner import run_pass
-from tests.cases.factories import get, incident_body, post
-from tests.factories import UserFactory
-from tests.helpers import bearer
+from testkit.api import bearer, get, incident_body, post
+from testkit.factories import UserFactory
+from testkit.world import today as local_today
 from tests.referrals.factories import Network, consent, refer
-from tests.world import today as local_today
 
 
 def _notices(client, user, language="es"):

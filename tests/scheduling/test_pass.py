@@ -15,7 +15,7 @@ from caseflow.scheduling.models import OutboxMessage
 from caseflow.scheduling.registry import Outgoing, ScanBatch
 from caseflow.scheduling.runner import run_pass
 from caseflow.visits.models import Visit
-from tests.helpers import bearer
+from testkit.api import bearer
 from tests.visits.factories import MONDAY, make_case_at, make_centre, make_plan
 
 

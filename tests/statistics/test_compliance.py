@@ -11,9 +11,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from caseflow.core.clock import frozen_time
-from tests.cases.factories import get, post, risk_body
-from tests.factories import make_case
-from tests.helpers import bearer
+from testkit.api import bearer, get, post, risk_body
+from testkit.factories import make_case
 from tests.referrals.factories import Network, consent, move, rape_incident, refer
 
 UTC = timezone.utc

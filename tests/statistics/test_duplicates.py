@@ -12,8 +12,8 @@ from sqlalchemy import update
 from caseflow.core.clock import local_zone, utcnow
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
-from tests.cases.factories import Centre, get, incident_body, post
-from tests.factories import OrganizationFactory, UserFactory, make_case, make_survivor
+from testkit.api import get, incident_body, post
+from testkit.factories import Centre, OrganizationFactory, UserFactory, make_case, make_survivor
 
 RAPE, PHYSICAL = {"penetration": True}, {"physical_assault": True}
 DOCUMENT = "40918273"

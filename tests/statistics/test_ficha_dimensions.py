@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from caseflow.extensions import db
 from caseflow.visits.models import Visit
-from tests.cases.factories import Centre, ago, get, incident_body, patch, post
-from tests.factories import OrganizationFactory, UserFactory, make_case, make_survivor
-from tests.world import today
+from testkit.api import ago, get, incident_body, patch, post
+from testkit.factories import Centre, OrganizationFactory, UserFactory, make_case, make_survivor
+from testkit.world import today
 
 #: (place, consent, mother tongue, ethnicity): 4 consented in Yanacancha (Pasco), 3 consented
 #: in Chaupimarca (Pasco), 3 consented in Lima (Lima), 2 without consent in Lima.

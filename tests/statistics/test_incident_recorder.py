@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from caseflow.audit.models import AuditEntry
 from caseflow.extensions import db
-from tests.cases.factories import Centre, ago, get, incident_body, post
-from tests.factories import make_survivor
+from testkit.api import ago, get, incident_body, post
+from testkit.factories import Centre, make_survivor
 from tests.helpers import assert_error
 
 
@@ -66,6 +66,6 @@ def test_text_cells_stay_text(client, app):
 
 
 def _auth(user):
-    from tests.helpers import bearer
+    from testkit.api import bearer
 
     return bearer(user)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from caseflow.audit.models import AuditEntry
 from caseflow.extensions import db
-from tests.cases.factories import Centre, ago, get, incident_body, post
-from tests.factories import OrganizationFactory, UserFactory
+from testkit.api import ago, get, incident_body, post
+from testkit.factories import Centre, OrganizationFactory, UserFactory
 from tests.helpers import assert_error
 
 
@@ -86,7 +86,7 @@ def test_cases_by_intake_channel_and_csv(client, centre):
 
 
 def _bearer(user):
-    from tests.helpers import bearer
+    from testkit.api import bearer
 
     return bearer(user)
 

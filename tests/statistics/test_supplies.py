@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cases.factories import Centre, ago, get, post
-from tests.factories import OrganizationFactory, UserFactory
+from testkit.api import ago, get, post
+from testkit.factories import Centre, OrganizationFactory, UserFactory
 from tests.helpers import assert_error
 
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from caseflow.extensions import db
 from caseflow.visits.models import Visit
-from tests.cases.factories import Centre, ago, get, post
-from tests.factories import UserFactory
+from testkit.api import ago, get, post
+from testkit.factories import Centre, UserFactory
+from testkit.world import today
 from tests.helpers import assert_error
-from tests.world import today
 
 
 @pytest.fixture
@@ -93,6 +93,6 @@ def test_accompaniment_report_from_visits_done(client, app, centre):
 
 
 def _auth(user):
-    from tests.helpers import bearer
+    from testkit.api import bearer
 
     return bearer(user)

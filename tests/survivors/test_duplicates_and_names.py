@@ -2,8 +2,9 @@
 
 from caseflow.extensions import db
 from caseflow.keys.index_rebuild import rebuild
-from tests.factories import OrganizationFactory, UserFactory, make_survivor, survivor_values
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from testkit.factories import OrganizationFactory, UserFactory, make_survivor, survivor_values
+from tests.helpers import assert_error
 from tests.keys.factories import keyring_file
 
 

@@ -4,8 +4,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caseflow.crypto import normalize
-from tests.factories import UserFactory, make_survivor
-from tests.helpers import bearer
+from testkit.api import bearer
+from testkit.factories import UserFactory, make_survivor
 
 
 def _search(client, headers, **params):

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 from caseflow.core.acting import acting_as
 from caseflow.core.clock import frozen_time
 from caseflow.extensions import db
-from tests.factories import VISITING_PEOPLE, Centre, make_case, make_survivor
+from testkit.factories import VISITING_PEOPLE, Centre, make_case, make_survivor
 
 #: 09:00 in Lima on Monday 2 March 2026.
 MONDAY = datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc)

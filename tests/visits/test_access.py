@@ -9,7 +9,8 @@ from caseflow.extensions import db
 from caseflow.scheduling.models import OutboxMessage
 from caseflow.scheduling.runner import run_pass
 from caseflow.visits.models import Visit
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from tests.helpers import assert_error
 from tests.visits.factories import CANARIES, MONDAY, NOTES_CANARY, make_case_at, make_centre, make_plan
 
 
@@ -37,7 +38,7 @@ def test_a_mentor_sees_the_visit_card_and_nothing_else_of_the_case(client):
         assert_error(client.get(url, headers=headers), 404)
     assert client.get("/api/v1/cases", headers=headers).status_code == 403
     # another mentor sees neither the visit nor the card
-    from tests.factories import UserFactory
+    from testkit.factories import UserFactory
 
     stranger = UserFactory(role="mentor", organization=centre.organization)
     assert_error(client.get(f"/api/v1/visits/{visit.id}", headers=bearer(stranger)), 404)

@@ -10,7 +10,8 @@ from caseflow.core.clock import frozen_time
 from caseflow.extensions import db
 from caseflow.scheduling.models import OutboxMessage
 from caseflow.visits.models import Visit, VisitLog
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from tests.helpers import assert_error
 from tests.visits.factories import MONDAY, NOTES_CANARY, make_case_at, make_centre, make_plan
 
 TUESDAY = MONDAY + timedelta(days=1, hours=8)  # 17:00 in Lima

@@ -10,8 +10,9 @@ from caseflow.core.clock import frozen_time
 from caseflow.extensions import db
 from caseflow.scheduling.runner import run_pass
 from caseflow.visits.models import Visit
-from tests.factories import OrganizationFactory, UserFactory
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from testkit.factories import OrganizationFactory, UserFactory
+from tests.helpers import assert_error
 from tests.visits.factories import MONDAY, MONDAY_DATE, make_case_at, make_centre, make_plan
 
 

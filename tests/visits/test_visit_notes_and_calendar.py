@@ -7,11 +7,11 @@ from datetime import timedelta
 from icalendar import Calendar
 
 from caseflow.core.clock import utcnow
-from tests.cases.factories import Centre, get, post
-from tests.factories import OrganizationFactory, UserFactory
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer, get, post
+from testkit.factories import Centre, OrganizationFactory, UserFactory
+from testkit.world import today as local_today
+from tests.helpers import assert_error
 from tests.referrals.factories import consent
-from tests.world import today as local_today
 
 NOTES = "Conversamos sobre su plan de seguridad (nota sintética)."
 

@@ -3,10 +3,10 @@
 from datetime import date, timedelta
 
 from caseflow.core.clock import utcnow
-from tests.cases.factories import Centre, get, post
-from tests.factories import UserFactory
+from testkit.api import get, post
+from testkit.factories import Centre, UserFactory
+from testkit.world import today as local_today
 from tests.helpers import assert_error
-from tests.world import today as local_today
 
 
 def _plan(client, centre, mentor, starts_in_days):

@@ -8,8 +8,9 @@ import pytest
 from caseflow.core.acting import acting_as
 from caseflow.extensions import db
 from caseflow.training.services import record_training
-from tests.factories import UserFactory
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from testkit.factories import UserFactory
+from tests.helpers import assert_error
 from tests.visits.factories import CANARIES, make_case_at, make_centre
 
 URL = "/api/v1/visits/visitors"

@@ -20,8 +20,8 @@ def _incidents(app):
     from caseflow.core.clock import frozen_time, utcnow
     from caseflow.directory.models import User
     from caseflow.extensions import db
-    from tests.factories import make_case
-    from tests.helpers import bearer
+    from testkit.api import bearer
+    from testkit.factories import make_case
 
     client = app.test_client()
     with app.app_context():

@@ -1,16 +1,24 @@
-"""Helpers for casework tests: a centre with its people, and records made over HTTP."""
+"""Records made over HTTP as users make them: a bearer token for a person, the bodies of an
+incident and a risk assessment, and the calls that carry them."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from caseflow.auth.services import issue_token
 from caseflow.core.clock import utcnow
-from tests.factories import Centre  # noqa: F401  (the one centre, imported from here by casework tests)
-from tests.helpers import bearer
+from caseflow.extensions import db
 
 ALL_NO = {"escalation": False, "weapon": False, "threats_to_kill": False, "strangulation": False,
           "forced_sex": False, "stalking": False, "jealousy_control": 0, "separation": False,
           "pregnancy": False, "threats_to_children": False}
+
+
+def bearer(user, hours: int = 1) -> dict:
+    """Authorization header for ``user`` (a real, stored token)."""
+    raw, _ = issue_token(user, "bearer", timedelta(hours=hours))
+    db.session.commit()
+    return {"Authorization": f"Bearer {raw}"}
 
 
 def iso(moment) -> str:

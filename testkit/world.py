@@ -20,9 +20,8 @@ from sqlalchemy import select
 from caseflow.core.clock import utcnow
 from caseflow.extensions import db
 from caseflow.referrals.models import DeadlineRule
-from tests.cases.factories import ago, incident_body, post, risk_body
-from tests.factories import OrganizationFactory, UserFactory
-from tests.helpers import bearer
+from testkit.api import ago, bearer, incident_body, post, risk_body
+from testkit.factories import OrganizationFactory, UserFactory
 
 ROLES = ("admin", "supervisor", "caseworker", "mentor", "psychologist", "liaison")
 
