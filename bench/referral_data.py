@@ -9,6 +9,13 @@ step. What happens to each referral is drawn from simple distributions and then 
 closed (completed, rejected, cancelled or failed), a stale minority was never closed (left
 open, overdue), and the recent ones are still moving — some overdue, some due within a day.
 
+The police send most complaints on to the family court, as the application's rule asks (the
+complaint's clock is met by ``referred_on``, Ley 30364 art. 15): a fourth referral of the case,
+to a justice organization for protective measures, with ``parent_referral_id`` and the duty as
+its mandatory-report basis; sending it meets the parent's clock, exactly as
+``POST /referrals/{id}/onward`` does. Without it every complaint's clock would stay open for
+ever and the overdue view would show seven times the referrals a real deployment has.
+
 Rows are written with SQLAlchemy Core in batches (PostgreSQL: COPY), not through the
 services: their audit entries and case events are not what a benchmark of reads measures.
 """
@@ -38,6 +45,9 @@ URGENT = {"complaint", "protective_measures"}  # 24-hour legal clocks
 
 #: Of all referrals, eventually (the rest are completed).
 STALE, REJECTED, CANCELLED, FAILED = 0.02, 0.07, 0.08, 0.04
+#: Of the complaints the police accept, the share they send on to the family court, and the
+#: median hours after accepting (most within the 24-hour duty, a tail late).
+SENT_ON, SENT_ON_MEDIAN_HOURS = 0.9, 8
 PRIORITIES = (("high", 0.35), ("medium", 0.45), ("low", 0.20))
 
 H = timedelta(hours=1)
@@ -91,12 +101,21 @@ class ReferralGenerator:
                 self._one(case_id, survivor_id, centre_id, opened_at, referrals, clocks, events)
         return referrals, clocks, events
 
-    def _one(self, case_id, survivor_id, centre_id, opened_at, referrals, clocks, events):
+    def _one(self, case_id, survivor_id, centre_id, opened_at, referrals, clocks, events, onward=None):
+        """One referral; ``onward``: (parent id, parent's receiver, when sent, basis) for the
+        court referral the police send on."""
         rng, now = self.rng, self.now
-        sector, service = _pick(rng, self.services)
-        receiver = rng.choice(self.receivers[sector])
+        if onward is None:
+            sector, service = _pick(rng, self.services)
+            receiver = rng.choice(self.receivers[sector])
+        else:
+            sector, service = "justice", "protective_measures"
+            receiver = rng.choice(self.receivers[sector])
         case_age = (now - opened_at).total_seconds() / 3600
-        if service in CLINICAL:  # within hours of the intake, the incident a day or two before
+        if onward is not None:
+            sent = onward[2]
+            incident_at = opened_at - H * rng.uniform(2, 24 * 30)
+        elif service in CLINICAL:  # within hours of the intake, the incident a day or two before
             sent = opened_at + H * rng.uniform(0, min(case_age, 6))
             incident_at = opened_at - H * rng.uniform(2, 48)
         else:  # within the case's first eight weeks
@@ -141,6 +160,12 @@ class ReferralGenerator:
         steps = [(status, at) for status, at in steps if at <= now]
         status = steps[-1][0] if steps else "requested"
         reached = dict(steps)
+        if service == "complaint" and onward is None and "accepted" in reached and rng.random() < SENT_ON:
+            # Sent on while the police hold it (accepted or in progress), as the API allows.
+            ended = next((at for s, at in steps if s in ("completed", "rejected", "cancelled", "failed")), None)
+            sent_on = reached["accepted"] + _lognormal_hours(rng, SENT_ON_MEDIAN_HOURS, 1.0)
+            if sent_on <= now and (ended is None or sent_on < ended):
+                reached["referred_on"] = sent_on
 
         referral_id = uuid.uuid4()
         clock_rows, running = [], []
@@ -151,8 +176,9 @@ class ReferralGenerator:
                 stopped_at = None if met_at else reached.get("cancelled")
             else:
                 met_at = reached.get(rule.milestone)
-                if met_at is None:
-                    stopped_at = reached.get("rejected") or reached.get("cancelled") or reached.get("failed")
+                if met_at is None:  # any end stops it, as the application's _advance_clocks does
+                    stopped_at = next((at for s, at in steps if s in ("completed", "rejected", "cancelled", "failed")),
+                                      None)
             if met_at is None and stopped_at is None:
                 running.append(due)
             clock_rows.append({"id": uuid.uuid4(), "referral_id": referral_id, "rule_id": rule.id,
@@ -163,7 +189,10 @@ class ReferralGenerator:
         referrals.append({
             "id": referral_id, "case_id": case_id, "survivor_id": survivor_id, "from_organization_id": centre_id,
             "to_organization_id": receiver, "sector": sector, "service_type": service, "priority": priority,
-            "status": status, "sent_at": sent, "sent_by_id": self.senders.get(centre_id), "mandatory_report": False,
+            "status": status, "sent_at": sent, "sent_by_id": self.senders.get(centre_id),
+            "mandatory_report": onward is not None, "mandatory_report_basis": onward[3] if onward else None,
+            "parent_referral_id": onward[0] if onward else None,
+            "referred_by_organization_id": onward[1] if onward else None,
             "deadline_rule_id": headline[0].id if headline else None, "due_at": headline[2] if headline else None,
             "next_due_at": next_due, "accepted_at": reached.get("accepted"), "completed_at": reached.get("completed"),
             "closed_at": closed_at, "created_at": sent, "updated_at": steps[-1][1] if steps else sent})
@@ -188,6 +217,11 @@ class ReferralGenerator:
                 shape["open_older_than_30_days"] += 1
         if next_due is not None:
             shape["overdue" if next_due < now else "due_within_24h" if next_due < now + 24 * H else "running_later"] += 1
+        if "referred_on" in reached:
+            duty = next(rule for rule, _, _ in started if rule.milestone == "referred_on")
+            shape["sent_on"] += 1
+            self._one(case_id, survivor_id, centre_id, opened_at, referrals, clocks, events,
+                      onward=(referral_id, receiver, reached["referred_on"], duty.source))
 
 
 def write(session, referrals: list[dict], clocks: list[dict], events: list[dict]) -> None:

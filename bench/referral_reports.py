@@ -4,6 +4,7 @@ against the Foundation's bare indexed read.
 
     python -m bench.referral_reports --db sqlite --size 100000 [--runs 5 --duration 5]
     python -m bench.referral_reports --db postgresql --size 100000
+    python -m bench.referral_reports --db sqlite --size 100000 --cpu --runs 7 --block 100   # CPU per request
 
 The database holds ``--size`` cases over four centres (encrypted survivors, as in the
 Foundation benchmark), three referrals per case with their deadline clocks and one event per
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -33,7 +35,7 @@ from bench import common
 BENCHMARK = True
 DB_NAME = "caseflow_bench_referrals"
 #: Bump when the generated data changes, so a cached database is not reused.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 CENTRES = 4
 NATIONAL_CODE = "BENCH-NACIONAL"
 PASSWORD = "bench-password-0001"
@@ -249,6 +251,60 @@ def run(kind: str, size: int, runs: int, duration: float, concurrency: int, max_
             "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
 
+def cpu(kind: str, size: int, rounds: int, block: int, only: tuple = ()) -> dict:
+    """Process CPU per request, in this process (Flask's test client, as
+    bench/cpu_per_request.py does for get case): the overdue views against the bare read in
+    alternating blocks of ``block`` requests, each ratio taken within its round. What a
+    request costs the server, apart from the HTTP load's queueing on a busy machine."""
+    import statistics
+
+    from bench.loadgen import Scenario
+
+    meta = prepare(kind, size)
+    env = common.server_env(common.database_url(kind, DB_NAME))
+    os.environ.update({k: v for k, v in env.items() if k.startswith("CASEFLOW_")})
+    os.environ["CASEFLOW_NATIONAL_ORGANIZATIONS"] = NATIONAL_CODE
+    from bench import bare_app
+    from caseflow import create_app
+
+    caseflow = create_app().test_client()
+    ids = json.loads(_ids_path(kind, size).read_text())
+    scenarios = [(name, scenario, who) for name, scenario, who in SCENARIOS[:4] if not only or name in only]
+    tokens = {who: caseflow.post("/api/v1/auth/tokens", json={"username": username, "password": PASSWORD})
+              .get_json()["token"] for who, username in SUPERVISORS.items()}
+
+    def call(client, scenario_name: str, token_value: str | None):
+        scenario = Scenario(scenario_name, token_value or "", ids, size, seed=1)
+
+        def one_request():
+            for method, path, _body in scenario.requests():
+                response = client.open(path, method=method, headers=scenario.headers)
+                assert response.status_code == 200, (path, response.status_code)
+        return one_request
+
+    calls = {"bare_read": call(bare_app.app.test_client(), "bare_read", None),
+             **{name: call(caseflow, scenario, tokens[who]) for name, scenario, who in scenarios}}
+
+    def cpu_ms(one_request, count: int) -> float:
+        started = time.process_time()
+        for _ in range(count):
+            one_request()
+        return (time.process_time() - started) / count * 1000
+
+    for one_request in calls.values():  # warm up: compiled statements, unwrapped keys, imports
+        cpu_ms(one_request, 50)
+    samples = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, one_request in calls.items():
+            samples[name].append(cpu_ms(one_request, block))
+    result = {f"{name}_cpu_ms": round(statistics.median(values), 3) for name, values in samples.items()}
+    result.update({f"{name}_vs_bare": round(statistics.median(
+        v / b for v, b in zip(samples[name], samples["bare_read"], strict=True)), 2) for name, _, _ in scenarios})
+    return {"benchmark": "referral_reports_cpu", "database": kind, "size": size, "rounds": rounds, "block": block,
+            **result, "view": meta["view"], "machine": common.machine(),
+            "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
 def bench_commands(size: int, databases: list[str]) -> list[list[str]]:
     full = size >= 100_000
     return [["--db", kind, "--size", str(size), "--runs", "5" if full else "3", "--duration", "5" if full else "3"]
@@ -268,7 +324,15 @@ def main():
     parser.add_argument("--only", nargs="+", choices=[s[0] for s in SCENARIOS], default=(),
                         help="measure these scenarios only (saved under instance/bench/, not bench/results/)")
     parser.add_argument("--prepare-only", action="store_true", help="generate (or check) the data and stop")
+    parser.add_argument("--cpu", action="store_true",
+                        help="process CPU per request in process instead of HTTP load (the overdue views; "
+                             "--runs rounds of --block requests each)")
+    parser.add_argument("--block", type=int, default=100, help="with --cpu: requests per scenario per round")
     args = parser.parse_args()
+    if args.cpu:
+        result = cpu(args.db, args.size, args.runs, args.block, tuple(args.only))
+        print(json.dumps(result))
+        return
     if args.prepare_only:
         meta = prepare(args.db, args.size, args.max_age_hours, args.regenerate)
         print(json.dumps({k: meta[k] for k in ("counts", "shape", "centre_shape", "generation_s", "view")}, indent=2))
