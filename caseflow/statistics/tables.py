@@ -8,11 +8,12 @@ import uuid
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import Integer, String, and_, cast, func, literal, select, text, true, tuple_
+from sqlalchemy import DateTime, Integer, String, and_, cast, func, literal, select, text, true, tuple_
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 
 from caseflow.cases.models import Case
-from caseflow.core.clock import local_zone, local_zone_name
+from caseflow.core.clock import local_zone
 from caseflow.custody.models import SupplyDelivery
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
@@ -105,7 +106,7 @@ def _base(record: str, centre: uuid.UUID | None, start: datetime, end: datetime,
         # Until incidents record her consent, none counts without the administrative setting.
         conditions.append(consent.is_(True) if consent is not None else literal(False))
     if record == "incident":
-        conditions.append(duplicates.counted_once(start, end, _other_report_counts))
+        conditions.append(duplicates.counted_once(_other_report_counts))
     return statement.where(and_(*conditions))
 
 
@@ -124,11 +125,42 @@ def _offset_modifier(moment: datetime) -> str:
     return f"{minutes:+d} minutes"
 
 
-def _period_expression(column, period: str, start: datetime):
+def _period_starts(period: str, start: datetime, end: datetime) -> list[datetime]:
+    """The local starts of every period (month, quarter, year) that meets [start, end), as
+    aware moments in the deployment's zone (its offsets and any daylight saving time)."""
+    zone = local_zone()
+    first = start.astimezone(zone)
+    month = {"month": first.month, "quarter": 3 * ((first.month - 1) // 3) + 1, "year": 1}[period]
+    step = {"month": 1, "quarter": 3, "year": 12}[period]
+    year, starts = first.year, []
+    while True:
+        moment = datetime(year, month, 1, tzinfo=zone)
+        if moment >= end and starts:
+            return starts
+        starts.append(moment)
+        month += step
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+
+
+def _period_label(moment: datetime, period: str) -> str:
+    if period == "month":
+        return f"{moment.year:04d}-{moment.month:02d}"
+    if period == "quarter":
+        return f"{moment.year:04d}-Q{(moment.month - 1) // 3 + 1}"
+    return f"{moment.year:04d}"
+
+
+def _period_expression(column, period: str, start: datetime, end: datetime):
     if _dialect() == "postgresql":
-        local = func.timezone(local_zone_name(), column)
-        pattern = {"month": "YYYY-MM", "quarter": 'YYYY-"Q"Q', "year": "YYYY"}[period]
-        return func.to_char(local, pattern)
+        # The period's local starts are computed here once, and each record finds its own by a
+        # binary search over them (``width_bucket``) on the stored UTC moment: the same label as
+        # ``to_char(timezone(zone, moment))`` without converting every record to local time and
+        # formatting it (most of a by-month table's time at national scale: docs/performance.md).
+        starts = _period_starts(period, start, end)
+        labels = postgresql.array([literal(_period_label(s, period)) for s in starts])
+        bounds = cast(postgresql.array([literal(s, DateTime(timezone=True)) for s in starts]),
+                      postgresql.ARRAY(DateTime(timezone=True)))
+        return labels[func.width_bucket(column, bounds)]
     # SQLite keeps UTC text: shifted by the zone's offset at the period's start (a zone
     # without daylight saving time, as Peru's, is exact).
     modifier = _offset_modifier(start)
@@ -140,11 +172,11 @@ def _period_expression(column, period: str, start: datetime):
     return func.strftime("%Y", column, modifier).concat("-Q").concat(cast((month + 2) / 3, String))
 
 
-def _expression(statement, dimension: Dimension, record: str, start: datetime):
+def _expression(statement, dimension: Dimension, record: str, start: datetime, end: datetime):
     """(statement with any join the dimension needs, the value expression)."""
     column = column_of(dimension, record)
     if dimension.period:
-        return statement, _period_expression(column, dimension.period, start)
+        return statement, _period_expression(column, dimension.period, start, end)
     if dimension.multi:
         function = func.json_array_elements_text if _dialect() == "postgresql" else func.json_each
         values = function(column).table_valued("value").alias(f"{dimension.name}_values")
@@ -158,7 +190,7 @@ def _count_by(indicator: Indicator, dimensions: list[Dimension], centre, start, 
     statement = _base(indicator.record, centre, start, end, tables_read(dimensions, indicator.record))
     expressions = []
     for dimension in dimensions:
-        statement, expression = _expression(statement, dimension, indicator.record, start)
+        statement, expression = _expression(statement, dimension, indicator.record, start, end)
         expressions.append(func.coalesce(cast(expression, String), UNKNOWN))
     if dimensions and any(d.multi for d in dimensions):
         # Several values per record: each record once per value (never twice per value).
@@ -190,7 +222,7 @@ def _grouping_sets(indicator: Indicator, dimensions: list[Dimension], centre, st
                       .table_valued("value", with_ordinality="ordinality").alias(f"{dimension.name}_values"))
             statement, expression, multi = statement.outerjoin(values, true()), values.c.value, (position, values)
         else:
-            statement, expression = _expression(statement, dimension, indicator.record, start)
+            statement, expression = _expression(statement, dimension, indicator.record, start, end)
         expressions.append(func.coalesce(cast(expression, String), UNKNOWN))
     sets = [tuple_(*expressions), *([tuple_(e) for e in expressions] if len(expressions) == 2 else []), text("()")]
     if multi is None:
@@ -237,7 +269,7 @@ def _counts(indicator: Indicator, dimensions: list[Dimension], centre, start, en
 
 def compute(indicator: Indicator, by: list[str], centre, start: datetime, end: datetime, threshold: int) -> dict:
     """The table of ``indicator`` by up to two dimensions, suppressed."""
-    planning.without_jit()
+    planning.without_jit(work_mem=planning.TABLE_WORK_MEM)
     dimensions = [DIMENSIONS[name] for name in by]
     total, margins, cells_by_key = _counts(indicator, dimensions, centre, start, end)
     if not dimensions:
