@@ -8,7 +8,8 @@ import uuid
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import DateTime, Integer, String, and_, cast, func, literal, select, text, true, tuple_
+from sqlalchemy import DateTime, Integer, String, and_, cast, func, literal, select, text, true, tuple_, values
+from sqlalchemy import column as column_
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 
@@ -150,17 +151,24 @@ def _period_label(moment: datetime, period: str) -> str:
     return f"{moment.year:04d}"
 
 
-def _period_expression(column, period: str, start: datetime, end: datetime):
-    if _dialect() == "postgresql":
-        # The period's local starts are computed here once, and each record finds its own by a
-        # binary search over them (``width_bucket``) on the stored UTC moment: the same label as
-        # ``to_char(timezone(zone, moment))`` without converting every record to local time and
-        # formatting it (most of a by-month table's time at national scale: docs/performance.md).
-        starts = _period_starts(period, start, end)
-        labels = postgresql.array([literal(_period_label(s, period)) for s in starts])
-        bounds = cast(postgresql.array([literal(s, DateTime(timezone=True)) for s in starts]),
-                      postgresql.ARRAY(DateTime(timezone=True)))
-        return labels[func.width_bucket(column, bounds)]
+def _period_join(statement, column, period: str, start: datetime, end: datetime):
+    """PostgreSQL: (statement joined to the period's list, the label). The period's local
+    starts are computed here once; each record finds its own by a binary search over them
+    (``width_bucket``) on the stored UTC moment and is joined, by that number, to a ``VALUES``
+    list of the labels: the same label as ``to_char(timezone(zone, moment))`` without
+    converting and formatting every record, and a grouping column whose few distinct values
+    the planner knows (it estimates an expression of a timestamp at one group per moment, and
+    then sorts a year's records on disk rather than hashing a few dozen groups:
+    docs/performance.md)."""
+    starts = _period_starts(period, start, end)
+    periods = values(column_("n", Integer), column_("label", String), name=f"{period}_periods").data(
+        [(i + 1, _period_label(s, period)) for i, s in enumerate(starts)])
+    bounds = cast(postgresql.array([literal(s, DateTime(timezone=True)) for s in starts]),
+                  postgresql.ARRAY(DateTime(timezone=True)))
+    return statement.join(periods, periods.c.n == func.width_bucket(column, bounds)), periods.c.label
+
+
+def _period_expression(column, period: str, start: datetime):
     # SQLite keeps UTC text: shifted by the zone's offset at the period's start (a zone
     # without daylight saving time, as Peru's, is exact).
     modifier = _offset_modifier(start)
@@ -176,7 +184,9 @@ def _expression(statement, dimension: Dimension, record: str, start: datetime, e
     """(statement with any join the dimension needs, the value expression)."""
     column = column_of(dimension, record)
     if dimension.period:
-        return statement, _period_expression(column, dimension.period, start, end)
+        if _dialect() == "postgresql":
+            return _period_join(statement, column, dimension.period, start, end)
+        return statement, _period_expression(column, dimension.period, start)
     if dimension.multi:
         function = func.json_array_elements_text if _dialect() == "postgresql" else func.json_each
         values = function(column).table_valued("value").alias(f"{dimension.name}_values")
@@ -255,8 +265,23 @@ def _grouping_sets(indicator: Indicator, dimensions: list[Dimension], centre, st
     return total, margins, cells
 
 
+def _from_cells(cells: dict[tuple, int], dimensions: int):
+    """(total, margins, cells) from the cells alone: when each record has exactly one value of
+    each dimension (none multi-valued; a missing one is ``unknown``), a margin is the sum of
+    its line of cells and the total the sum of them all, exactly. One ``GROUP BY`` then reads
+    the period's records once, and PostgreSQL aggregates it in its parallel workers (grouping
+    sets are aggregated by the leader alone, after gathering every record to it)."""
+    margins = [{} for _ in range(dimensions)]
+    for key, n in cells.items():
+        for position in range(dimensions):
+            margins[position][(key[position],)] = margins[position].get((key[position],), 0) + n
+    return sum(cells.values()), margins, cells if dimensions == 2 else {}
+
+
 def _counts(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
     """(total, each dimension's margin, the cells of two dimensions)."""
+    if dimensions and not any(d.multi for d in dimensions):
+        return _from_cells(_count_by(indicator, dimensions, centre, start, end), len(dimensions))
     if dimensions and _dialect() == "postgresql" and sum(d.multi for d in dimensions) <= 1:
         return _grouping_sets(indicator, dimensions, centre, start, end)
     # A multi-valued dimension drops records without a value from its join (and counts the
