@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import DateTime, Integer, String, and_, cast, func, literal, select, text, true, tuple_, values
+from sqlalchemy import DateTime, Integer, String, and_, cast, func, literal, select, true, values
 from sqlalchemy import column as column_
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
@@ -215,56 +215,6 @@ def _count_by(indicator: Indicator, dimensions: list[Dimension], centre, start, 
     return {tuple(row[:-1]): int(row[-1]) for row in db.session.execute(statement)}
 
 
-def _grouping_sets(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
-    """PostgreSQL: the total, each margin and the cells in one pass (``GROUPING SETS``), so
-    the period's records are read and de-duplicated once per table, not once per line.
-
-    A multi-valued dimension (one at most) is expanded by a LEFT join ``WITH ORDINALITY``: a
-    record without a value keeps one row, whose ordinality is null. The lines that group by
-    that dimension count the records with an element (``FILTER``), each once per value
-    (``DISTINCT``), exactly as the inner join of ``_count_by`` does; the total and the other
-    dimension's margin count every record once, as without the join."""
-    statement = _base(indicator.record, centre, start, end, tables_read(dimensions, indicator.record))
-    expressions, multi = [], None
-    for position, dimension in enumerate(dimensions):
-        if dimension.multi:
-            values = (func.json_array_elements_text(column_of(dimension, indicator.record))
-                      .table_valued("value", with_ordinality="ordinality").alias(f"{dimension.name}_values"))
-            statement, expression, multi = statement.outerjoin(values, true()), values.c.value, (position, values)
-        else:
-            statement, expression = _expression(statement, dimension, indicator.record, start, end)
-        expressions.append(func.coalesce(cast(expression, String), UNKNOWN))
-    sets = [tuple_(*expressions), *([tuple_(e) for e in expressions] if len(expressions) == 2 else []), text("()")]
-    if multi is None:
-        counts = [func.count().label("n")]
-    else:
-        primary_key = {"incident": Incident.id, "case": Case.id, "referral": Referral.id,
-                       "supply": SupplyDelivery.id}[indicator.record]
-        counts = [func.count(func.distinct(primary_key)).label("n"),
-                  func.count(func.distinct(primary_key)).filter(multi[1].c.ordinality.is_not(None)).label("n_valued")]
-    statement = statement.add_columns(*expressions, func.grouping(*expressions).label("g"), *counts)
-    statement = statement.group_by(func.grouping_sets(*sets))
-    total, margins, cells = 0, [{} for _ in dimensions], {}
-    everything = (1 << len(expressions)) - 1
-    for row in db.session.execute(statement):
-        values, grouping, n = tuple(row[:len(expressions)]), row.g, int(row.n)
-        if multi is not None and not (grouping >> (len(expressions) - 1 - multi[0])) & 1:
-            # A line by the multi-valued dimension: only the records with that value.
-            n = int(row.n_valued)
-            if n == 0:
-                continue  # the row of the records without any value: no such line
-        if grouping == everything:
-            total = n
-        elif grouping == 0 and len(expressions) == 2:
-            cells[values] = n
-        elif len(expressions) == 1:
-            margins[0][(values[0],)] = n
-        else:  # the other dimension aggregated: this one's margin
-            position = 0 if grouping == 1 else 1
-            margins[position][(values[position],)] = n
-    return total, margins, cells
-
-
 def _from_cells(cells: dict[tuple, int], dimensions: int):
     """(total, margins, cells) from the cells alone: when each record has exactly one value of
     each dimension (none multi-valued; a missing one is ``unknown``), a margin is the sum of
@@ -278,12 +228,31 @@ def _from_cells(cells: dict[tuple, int], dimensions: int):
     return sum(cells.values()), margins, cells if dimensions == 2 else {}
 
 
+def _with_one_multi(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
+    """(total, margins, cells) when one dimension is multi-valued (``violence_type``), in two
+    statements: the records by the other dimension (the total and that margin, summed as in
+    ``_from_cells``: every record counts there once, with or without a value), and the records
+    by each of their values (and the other dimension): a record once per value it has, so the
+    multi-valued margin is the sum of its line of those cells (each record has one value of
+    the other dimension). Both are plain ``GROUP BY``s, aggregated in parallel on PostgreSQL."""
+    position = next(i for i, d in enumerate(dimensions) if d.multi)
+    others = [d for d in dimensions if not d.multi]
+    total, other_margins, _ = _from_cells(_count_by(indicator, others, centre, start, end), len(others))
+    by_value = _count_by(indicator, dimensions, centre, start, end)
+    margins = [{} for _ in dimensions]
+    for key, n in by_value.items():
+        margins[position][(key[position],)] = margins[position].get((key[position],), 0) + n
+    if others:
+        margins[1 - position] = other_margins[0]
+    return total, margins, by_value if len(dimensions) == 2 else {}
+
+
 def _counts(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
     """(total, each dimension's margin, the cells of two dimensions)."""
     if dimensions and not any(d.multi for d in dimensions):
         return _from_cells(_count_by(indicator, dimensions, centre, start, end), len(dimensions))
-    if dimensions and _dialect() == "postgresql" and sum(d.multi for d in dimensions) <= 1:
-        return _grouping_sets(indicator, dimensions, centre, start, end)
+    if sum(d.multi for d in dimensions) == 1:
+        return _with_one_multi(indicator, dimensions, centre, start, end)
     # A multi-valued dimension drops records without a value from its join (and counts the
     # others once per value): the total is counted on its own.
     total = _count_by(indicator, [], centre, start, end).get((), 0)
