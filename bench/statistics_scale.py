@@ -349,7 +349,11 @@ def measure(kind: str, runs: int, only: str = "") -> dict:
         def timed(fn):
             t0 = time.perf_counter()
             fn()
-            return time.perf_counter() - t0
+            elapsed = time.perf_counter() - t0
+            # Each computation in its own transaction, as each request is: a statistics
+            # computation's SET LOCAL (planning.py) must not carry over to the next one.
+            db.session.rollback()
+            return elapsed
 
         scenarios = [(f"{i} by {','.join(b)}",
                       lambda i=i, b=b: tables.compute(INDICATORS[i], list(b), None, start, end, 5))
@@ -360,6 +364,7 @@ def measure(kind: str, runs: int, only: str = "") -> dict:
             if only and only not in name:
                 continue
             fn()  # warm: plans and caches, not measured
+            db.session.rollback()
             own, bare = [], []
             for _ in range(runs):
                 bare.append(timed(baseline))

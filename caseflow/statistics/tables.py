@@ -1,6 +1,7 @@
-"""Computing an indicator's table: one GROUP BY statement per table (and one per margin),
-run by the database; only one row per group comes back, never the records themselves.
-Then small cells are suppressed (caseflow.statistics.suppression)."""
+"""Computing an indicator's table, by the database: one GROUP BY of the cells (the margins
+and the total are summed from them), two when a dimension is multi-valued; only one row per
+group comes back, never the records themselves. Then small cells are suppressed
+(caseflow.statistics.suppression)."""
 
 from __future__ import annotations
 

@@ -107,3 +107,20 @@ def test_a_third_centres_report_after_the_others(client, world):
     for centre, her in zip((c, b, a), reversed(hers)):
         incident(client, centre, her, RAPE, _local(3, 12))
     assert by_centre(client, world) == {a.org.code: 1}
+
+
+def test_the_document_index_rebuilt_under_a_new_key_still_counts_once(client, app, world, tmp_path):
+    from caseflow.keys.index_rebuild import rebuild
+    from tests.keys.factories import keyring_file
+
+    a, b = world["a"], world["b"]
+    her_a = make_survivor(a.admission, document_number=DOCUMENT)
+    her_b = make_survivor(b.admission, document_number=DOCUMENT)
+    incident(client, a, her_a, RAPE, _local(3, 10))
+    incident(client, b, her_b, RAPE, _local(3, 16))
+    incident(client, b, make_survivor(b.admission), RAPE, _local(3, 16))  # another woman
+    assert by_centre(client, world) == {a.org.code: 1, b.org.code: 1}
+    with keyring_file(app, tmp_path / "keyring.json"):
+        rebuild("document")
+        # Every term is new (another key, maybe another width): the pairs follow the switch.
+        assert by_centre(client, world) == {a.org.code: 1, b.org.code: 1}
