@@ -24,3 +24,4 @@ from caseflow.custody.models import (  # noqa: F401
     CustodyDisclosure, CustodyRecord, CustodyScreening, SupplyDelivery, VisitRestriction,
 )
 from caseflow.training.models import Training  # noqa: F401
+from caseflow.statistics.models import ReportedEarlier  # noqa: F401

@@ -184,12 +184,13 @@ def register_features(app: Flask) -> None:
     import caseflow.custody
     import caseflow.referrals
     import caseflow.risk
+    import caseflow.statistics
     import caseflow.timeline
     import caseflow.visits
 
     # The timeline keeps registration order at equal times: visits, casework, referrals, custody.
     features = (caseflow.consents, caseflow.visits, caseflow.timeline, caseflow.conferences, caseflow.referrals,
-                caseflow.custody, caseflow.risk, caseflow.approvals)
+                caseflow.custody, caseflow.risk, caseflow.approvals, caseflow.statistics)
     for feature in features:
         feature.init_app(app)
 

@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, delete, select
 
 from caseflow.crypto.keys import keyring
 from caseflow.crypto.models import BlindIndexState, SurvivorSearchTerm
+from caseflow.crypto.signals import terms_changed
 from caseflow.extensions import db
 
 INDEX_NAMES = ("document", "name")
@@ -87,10 +88,12 @@ def write_terms(survivor_id: uuid.UUID, values: dict[str, str | list[str] | None
                 db.session.add(
                     SurvivorSearchTerm(survivor_id=survivor_id, index_name=name, version=version, term=term)
                 )
+    terms_changed.send(survivor_id)
 
 
 def clear_terms(survivor_id: uuid.UUID) -> None:
     db.session.execute(delete(SurvivorSearchTerm).where(SurvivorSearchTerm.survivor_id == survivor_id))
+    terms_changed.send(survivor_id)
 
 
 def candidate_params(name: str, normalised: str) -> dict:

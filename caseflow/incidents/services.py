@@ -19,6 +19,7 @@ from caseflow.core.errors import field_error
 from caseflow.extensions import db
 from caseflow.incidents import classification
 from caseflow.incidents.models import Incident
+from caseflow.incidents.signals import incident_recorded
 
 PLAIN_FIELDS = (
     "goods_or_money_exchanged", "violence_types", "perpetrator_relationship",
@@ -69,6 +70,7 @@ def record_incident(case: Case, data: dict) -> Incident:
         incident.narrative = data["narrative"]
     db.session.add(incident)
     db.session.flush()
+    incident_recorded.send(incident)
     add_event(case, "incident_recorded", {"incident_id": str(incident.id), "gbv_type": gbv_type})
     record_model_write("create", incident, fields=sorted(set(data) - {"survivor_age"}))
     condition = ficha.condition_after_incident(case, occurred_at)

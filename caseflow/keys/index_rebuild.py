@@ -23,6 +23,7 @@ from caseflow.crypto import blind_index
 from caseflow.crypto.fields import unaudited_reads
 from caseflow.crypto.keys import keyring
 from caseflow.crypto.models import BlindIndexState, SurvivorSearchTerm
+from caseflow.crypto.signals import index_switched
 from caseflow.extensions import db
 from caseflow.keys.models import KeyOperation
 from caseflow.keys.rotation import KeyOperationError, ensure_index_key
@@ -102,6 +103,7 @@ def _switch(name: str, version: int) -> None:
     state.building_version = state.building_bits = None
     db.session.execute(delete(SurvivorSearchTerm).where(
         SurvivorSearchTerm.index_name == name, SurvivorSearchTerm.version != version))
+    index_switched.send(name)
     operation = db.session.get(KeyOperation, f"rebuild-index:{name}")
     operation.finished_at = utcnow()
     record("rebuild_index", "blind_index_states", name, detail={"from": old, "to": version})

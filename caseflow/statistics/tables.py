@@ -1,6 +1,7 @@
-"""Computing an indicator's table: one GROUP BY statement per table (and one per margin),
-run by the database; only one row per group comes back, never the records themselves.
-Then small cells are suppressed (caseflow.statistics.suppression)."""
+"""Computing an indicator's table, by the database: one GROUP BY of the cells (the margins
+and the total are summed from them), two when a dimension is multi-valued; only one row per
+group comes back, never the records themselves. Then small cells are suppressed
+(caseflow.statistics.suppression)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import uuid
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import Integer, String, and_, cast, func, literal, select, text, true, tuple_
+from sqlalchemy import DateTime, Integer, String, and_, cast, func, literal, select, true, values
+from sqlalchemy import column as column_
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 
 from caseflow.cases.models import Case
-from caseflow.core.clock import local_zone, local_zone_name
+from caseflow.core.clock import local_zone
 from caseflow.custody.models import SupplyDelivery
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
@@ -105,7 +108,7 @@ def _base(record: str, centre: uuid.UUID | None, start: datetime, end: datetime,
         # Until incidents record her consent, none counts without the administrative setting.
         conditions.append(consent.is_(True) if consent is not None else literal(False))
     if record == "incident":
-        conditions.append(duplicates.counted_once(start, end, _other_report_counts))
+        conditions.append(duplicates.counted_once(_other_report_counts))
     return statement.where(and_(*conditions))
 
 
@@ -124,11 +127,49 @@ def _offset_modifier(moment: datetime) -> str:
     return f"{minutes:+d} minutes"
 
 
+def _period_starts(period: str, start: datetime, end: datetime) -> list[datetime]:
+    """The local starts of every period (month, quarter, year) that meets [start, end), as
+    aware moments in the deployment's zone (its offsets and any daylight saving time)."""
+    zone = local_zone()
+    first = start.astimezone(zone)
+    month = {"month": first.month, "quarter": 3 * ((first.month - 1) // 3) + 1, "year": 1}[period]
+    step = {"month": 1, "quarter": 3, "year": 12}[period]
+    year, starts = first.year, []
+    while True:
+        moment = datetime(year, month, 1, tzinfo=zone)
+        if moment >= end and starts:
+            return starts
+        starts.append(moment)
+        month += step
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+
+
+def _period_label(moment: datetime, period: str) -> str:
+    if period == "month":
+        return f"{moment.year:04d}-{moment.month:02d}"
+    if period == "quarter":
+        return f"{moment.year:04d}-Q{(moment.month - 1) // 3 + 1}"
+    return f"{moment.year:04d}"
+
+
+def _period_join(statement, column, period: str, start: datetime, end: datetime):
+    """PostgreSQL: (statement joined to the period's list, the label). The period's local
+    starts are computed here once; each record finds its own by a binary search over them
+    (``width_bucket``) on the stored UTC moment and is joined, by that number, to a ``VALUES``
+    list of the labels: the same label as ``to_char(timezone(zone, moment))`` without
+    converting and formatting every record, and a grouping column whose few distinct values
+    the planner knows (it estimates an expression of a timestamp at one group per moment, and
+    then sorts a year's records on disk rather than hashing a few dozen groups:
+    docs/performance.md)."""
+    starts = _period_starts(period, start, end)
+    periods = values(column_("n", Integer), column_("label", String), name=f"{period}_periods").data(
+        [(i + 1, _period_label(s, period)) for i, s in enumerate(starts)])
+    bounds = cast(postgresql.array([literal(s, DateTime(timezone=True)) for s in starts]),
+                  postgresql.ARRAY(DateTime(timezone=True)))
+    return statement.join(periods, periods.c.n == func.width_bucket(column, bounds)), periods.c.label
+
+
 def _period_expression(column, period: str, start: datetime):
-    if _dialect() == "postgresql":
-        local = func.timezone(local_zone_name(), column)
-        pattern = {"month": "YYYY-MM", "quarter": 'YYYY-"Q"Q', "year": "YYYY"}[period]
-        return func.to_char(local, pattern)
     # SQLite keeps UTC text: shifted by the zone's offset at the period's start (a zone
     # without daylight saving time, as Peru's, is exact).
     modifier = _offset_modifier(start)
@@ -140,10 +181,12 @@ def _period_expression(column, period: str, start: datetime):
     return func.strftime("%Y", column, modifier).concat("-Q").concat(cast((month + 2) / 3, String))
 
 
-def _expression(statement, dimension: Dimension, record: str, start: datetime):
+def _expression(statement, dimension: Dimension, record: str, start: datetime, end: datetime):
     """(statement with any join the dimension needs, the value expression)."""
     column = column_of(dimension, record)
     if dimension.period:
+        if _dialect() == "postgresql":
+            return _period_join(statement, column, dimension.period, start, end)
         return statement, _period_expression(column, dimension.period, start)
     if dimension.multi:
         function = func.json_array_elements_text if _dialect() == "postgresql" else func.json_each
@@ -158,7 +201,7 @@ def _count_by(indicator: Indicator, dimensions: list[Dimension], centre, start, 
     statement = _base(indicator.record, centre, start, end, tables_read(dimensions, indicator.record))
     expressions = []
     for dimension in dimensions:
-        statement, expression = _expression(statement, dimension, indicator.record, start)
+        statement, expression = _expression(statement, dimension, indicator.record, start, end)
         expressions.append(func.coalesce(cast(expression, String), UNKNOWN))
     if dimensions and any(d.multi for d in dimensions):
         # Several values per record: each record once per value (never twice per value).
@@ -173,60 +216,44 @@ def _count_by(indicator: Indicator, dimensions: list[Dimension], centre, start, 
     return {tuple(row[:-1]): int(row[-1]) for row in db.session.execute(statement)}
 
 
-def _grouping_sets(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
-    """PostgreSQL: the total, each margin and the cells in one pass (``GROUPING SETS``), so
-    the period's records are read and de-duplicated once per table, not once per line.
+def _from_cells(cells: dict[tuple, int], dimensions: int):
+    """(total, margins, cells) from the cells alone: when each record has exactly one value of
+    each dimension (none multi-valued; a missing one is ``unknown``), a margin is the sum of
+    its line of cells and the total the sum of them all, exactly. One ``GROUP BY`` then reads
+    the period's records once, and PostgreSQL aggregates it in its parallel workers (grouping
+    sets are aggregated by the leader alone, after gathering every record to it)."""
+    margins = [{} for _ in range(dimensions)]
+    for key, n in cells.items():
+        for position in range(dimensions):
+            margins[position][(key[position],)] = margins[position].get((key[position],), 0) + n
+    return sum(cells.values()), margins, cells if dimensions == 2 else {}
 
-    A multi-valued dimension (one at most) is expanded by a LEFT join ``WITH ORDINALITY``: a
-    record without a value keeps one row, whose ordinality is null. The lines that group by
-    that dimension count the records with an element (``FILTER``), each once per value
-    (``DISTINCT``), exactly as the inner join of ``_count_by`` does; the total and the other
-    dimension's margin count every record once, as without the join."""
-    statement = _base(indicator.record, centre, start, end, tables_read(dimensions, indicator.record))
-    expressions, multi = [], None
-    for position, dimension in enumerate(dimensions):
-        if dimension.multi:
-            values = (func.json_array_elements_text(column_of(dimension, indicator.record))
-                      .table_valued("value", with_ordinality="ordinality").alias(f"{dimension.name}_values"))
-            statement, expression, multi = statement.outerjoin(values, true()), values.c.value, (position, values)
-        else:
-            statement, expression = _expression(statement, dimension, indicator.record, start)
-        expressions.append(func.coalesce(cast(expression, String), UNKNOWN))
-    sets = [tuple_(*expressions), *([tuple_(e) for e in expressions] if len(expressions) == 2 else []), text("()")]
-    if multi is None:
-        counts = [func.count().label("n")]
-    else:
-        primary_key = {"incident": Incident.id, "case": Case.id, "referral": Referral.id,
-                       "supply": SupplyDelivery.id}[indicator.record]
-        counts = [func.count(func.distinct(primary_key)).label("n"),
-                  func.count(func.distinct(primary_key)).filter(multi[1].c.ordinality.is_not(None)).label("n_valued")]
-    statement = statement.add_columns(*expressions, func.grouping(*expressions).label("g"), *counts)
-    statement = statement.group_by(func.grouping_sets(*sets))
-    total, margins, cells = 0, [{} for _ in dimensions], {}
-    everything = (1 << len(expressions)) - 1
-    for row in db.session.execute(statement):
-        values, grouping, n = tuple(row[:len(expressions)]), row.g, int(row.n)
-        if multi is not None and not (grouping >> (len(expressions) - 1 - multi[0])) & 1:
-            # A line by the multi-valued dimension: only the records with that value.
-            n = int(row.n_valued)
-            if n == 0:
-                continue  # the row of the records without any value: no such line
-        if grouping == everything:
-            total = n
-        elif grouping == 0 and len(expressions) == 2:
-            cells[values] = n
-        elif len(expressions) == 1:
-            margins[0][(values[0],)] = n
-        else:  # the other dimension aggregated: this one's margin
-            position = 0 if grouping == 1 else 1
-            margins[position][(values[position],)] = n
-    return total, margins, cells
+
+def _with_one_multi(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
+    """(total, margins, cells) when one dimension is multi-valued (``violence_type``), in two
+    statements: the records by the other dimension (the total and that margin, summed as in
+    ``_from_cells``: every record counts there once, with or without a value), and the records
+    by each of their values (and the other dimension): a record once per value it has, so the
+    multi-valued margin is the sum of its line of those cells (each record has one value of
+    the other dimension). Both are plain ``GROUP BY``s, aggregated in parallel on PostgreSQL."""
+    position = next(i for i, d in enumerate(dimensions) if d.multi)
+    others = [d for d in dimensions if not d.multi]
+    total, other_margins, _ = _from_cells(_count_by(indicator, others, centre, start, end), len(others))
+    by_value = _count_by(indicator, dimensions, centre, start, end)
+    margins = [{} for _ in dimensions]
+    for key, n in by_value.items():
+        margins[position][(key[position],)] = margins[position].get((key[position],), 0) + n
+    if others:
+        margins[1 - position] = other_margins[0]
+    return total, margins, by_value if len(dimensions) == 2 else {}
 
 
 def _counts(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
     """(total, each dimension's margin, the cells of two dimensions)."""
-    if dimensions and _dialect() == "postgresql" and sum(d.multi for d in dimensions) <= 1:
-        return _grouping_sets(indicator, dimensions, centre, start, end)
+    if dimensions and not any(d.multi for d in dimensions):
+        return _from_cells(_count_by(indicator, dimensions, centre, start, end), len(dimensions))
+    if sum(d.multi for d in dimensions) == 1:
+        return _with_one_multi(indicator, dimensions, centre, start, end)
     # A multi-valued dimension drops records without a value from its join (and counts the
     # others once per value): the total is counted on its own.
     total = _count_by(indicator, [], centre, start, end).get((), 0)
@@ -237,7 +264,7 @@ def _counts(indicator: Indicator, dimensions: list[Dimension], centre, start, en
 
 def compute(indicator: Indicator, by: list[str], centre, start: datetime, end: datetime, threshold: int) -> dict:
     """The table of ``indicator`` by up to two dimensions, suppressed."""
-    planning.without_jit()
+    planning.without_jit(work_mem=planning.TABLE_WORK_MEM)
     dimensions = [DIMENSIONS[name] for name in by]
     total, margins, cells_by_key = _counts(indicator, dimensions, centre, start, end)
     if not dimensions:
