@@ -8,10 +8,9 @@ import pytest
 
 from caseflow.extensions import db
 from caseflow.statistics import duplicates
-from tests.cases.factories import Centre, patch
-from tests.cases.factories import get as api_get
-from tests.factories import OrganizationFactory, UserFactory, make_survivor
-from tests.helpers import bearer
+from testkit.api import bearer, patch
+from testkit.api import get as api_get
+from testkit.factories import Centre, OrganizationFactory, UserFactory, make_survivor
 from tests.statistics.test_duplicates import DOCUMENT, PHYSICAL, RAPE, _local, incident
 
 
