@@ -158,8 +158,10 @@ def _true_matches(index_name: str, normalised: str, matches, field: str, refusal
     reach = survivor_reach()
     if reach is None:
         return []
-    ids = list(db.session.scalars(_candidate_ids(), {
-        **reach, **blind_index.candidate_params(index_name, normalised), "limit": SEARCH_LIMIT + 1}))
+    # On the connection: ids are not entities, and the ORM's execution path cost more than
+    # the statement itself (a refused search runs only this one).
+    ids = db.session.connection().execute(_candidate_ids(), {
+        **reach, **blind_index.candidate_params(index_name, normalised), "limit": SEARCH_LIMIT + 1}).scalars().all()
     if len(ids) > SEARCH_LIMIT:
         raise TooManyMatches(field, refusal)
     if not ids:
