@@ -126,3 +126,18 @@ def test_the_openapi_description_names_the_refusal(client):
     assert "too_many_matches" in operation["description"]
     name = next(p for p in operation["parameters"] if p["name"] == "name")
     assert "too_many_matches" in name["description"]
+
+
+def test_a_document_search_with_too_many_candidates_is_refused_on_its_field(client, app, monkeypatch):
+    # A document has about one candidate; only a tiny index (every term shared) makes many.
+    monkeypatch.setattr(services, "SEARCH_LIMIT", 4)
+    app.config["CASEFLOW_BLIND_INDEX_BITS"] = 0  # one bucket: every document is a candidate
+    worker = UserFactory()
+    for i in range(5):
+        make_survivor(worker, document_number=str(50000000 + i))
+    reads_before = _survivor_reads()
+    response = client.get("/api/v1/survivors", headers=bearer(worker),
+                          query_string={"document_type": "DNI", "document_number": "50000003"})
+    body = assert_error(response, 422, "document_number")
+    assert body["code"] == "too_many_matches" and "50000003" not in response.get_data(as_text=True)
+    assert _survivor_reads() == reads_before
