@@ -14,7 +14,7 @@ import statistics
 import threading
 import time
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 
 def _percentile(values, q):
@@ -91,6 +91,11 @@ class Scenario:
             from bench.generate import FAMILY
 
             return [("GET", f"/api/v1/survivors?name={rng.choice(FAMILY)}%20{rng.choice(FAMILY)}", None)]
+        if self.name == "search_given_family":  # the narrower search she tries next: a given name too
+            from bench.generate import FAMILY, GIVEN
+
+            name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {rng.choice(FAMILY)}"
+            return [("GET", f"/api/v1/survivors?name={quote(name)}&per_page=100", None)]
         if self.name == "supervision_overdue":  # the supervisor's first page (the token says whose)
             return [("GET", "/api/v1/supervision/overdue", None)]
         if self.name == "supervision_overdue_50":

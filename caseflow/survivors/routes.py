@@ -27,7 +27,13 @@ def register_survivor(data):
 @blp.arguments(SurvivorQuery, location="query")
 @blp.response(200, SurvivorPage)
 def list_survivors(args):
-    """Exact search by document or by full name; without either, the centre's survivors."""
+    """Exact search by document or by name; without either, the centre's survivors.
+
+    A search answers every match within the caller's reach (`total` exact, at most 100, so
+    one page of `per_page=100` holds them all) or, when more than 100 survivors may match, a
+    422 in the error shape with `code: "too_many_matches"` and a message on the field asking
+    for more of her name (or her document). Nothing is decrypted for a refused search; a
+    family name shared by many women is refused rather than answered in part."""
     require("survivor.read")
     if "document_number" in args:
         found = services.find_by_document(args["document_type"], args["document_number"])

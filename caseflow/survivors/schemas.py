@@ -60,7 +60,8 @@ class SurvivorSchema(SurvivorFields):
 class SurvivorQuery(PageArgs):
     document_type = choice(DOCUMENT_TYPES)
     document_number = text(40)
-    name = text(250, metadata={"description": "Exact full name, her family names alone, or one given name with her family names; case, accents and spacing ignored"})
+    name = text(250, metadata={"description": "Exact full name, her family names alone, or one given name with her family names; case, accents and spacing ignored. "
+        "More than 100 possible matches: 422 `too_many_matches` (add a given name)"})
 
     @ma.validates_schema
     def _document_pair(self, data, **kwargs):

@@ -6,7 +6,7 @@ from functools import cache
 
 from flask_babel import lazy_gettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from caseflow.access.policy import scope_survivors, survivor_reach, survivors_within_reach
 from caseflow.audit.services import record_model_write
@@ -20,6 +20,8 @@ from caseflow.extensions import db
 from caseflow.survivors.models import Survivor
 
 PLAIN_FIELDS = ("document_type", "sex", "district", "mother_tongue", "disability", "ethnicity", "interpreter_needed")
+#: The most survivors a search by name or document answers with (one page of the largest
+#: size): with more candidates it asks for a narrower search instead of decrypting them all.
 SEARCH_LIMIT = 100
 
 
@@ -135,27 +137,72 @@ def readable(survivor: Survivor) -> Survivor:
     return survivor
 
 
-def _true_matches(index_name: str, normalised: str, matches) -> list[Survivor]:
+class TooManyMatches(Unprocessable):
+    """More women may match than one answer holds: she is asked for more of the name (or
+    the document) rather than shown part of the matches as if it were all of them."""
+
+    def __init__(self, field: str, message):
+        super().__init__(message, errors={field: [message]}, extra={"code": "too_many_matches"})
+
+
+TOO_MANY_NAMES = lazy_gettext(
+    "Too many survivors have this name to list them. Add one of her given names, or search by her document.")
+TOO_MANY_DOCUMENTS = lazy_gettext(
+    "Too many survivors match this document to list them. Check the number and its type.")
+
+
+def _true_matches(index_name: str, normalised: str, matches, field: str, refusal, count_first: bool) -> list[Survivor]:
+    """Every survivor within reach whose value really matches, in order of registration;
+    refused (422 on ``field``), before anything is decrypted, when more than ``SEARCH_LIMIT``
+    are candidates: an exact answer would mean decrypting them all.
+
+    ``count_first`` counts the candidates' ids before loading any (a name search, where a
+    common pair of family names has many): a refusal then costs one short query. A search
+    by document has about one candidate and loads them at once, one statement as before."""
     reach = survivor_reach()
     if reach is None:
         return []
-    rows = db.session.execute(_search(), {**reach, **blind_index.candidate_params(index_name, normalised)}).all()
+    params = {**reach, **blind_index.candidate_params(index_name, normalised), "limit": SEARCH_LIMIT + 1}
+    if count_first:
+        # On the connection: ids are not entities, and the ORM's execution path cost more
+        # than the statement itself.
+        ids = db.session.connection().execute(_candidate_ids(), params).scalars().all()
+        if len(ids) > SEARCH_LIMIT:
+            raise TooManyMatches(field, refusal)
+        if not ids:
+            return []
+    # The same candidates again, with their keys (a registration in between may add one:
+    # hence the second check). Loaded rows are not decrypted until a field is read.
+    rows = db.session.execute(_candidates_with_keys(), params).all()
+    if len(rows) > SEARCH_LIMIT:
+        raise TooManyMatches(field, refusal)
     unwrap_data_keys([key for _survivor, *key in rows if key[0] is not None])
-    return [survivor for survivor, *_key in rows if matches(survivor)][:SEARCH_LIMIT]
+    return [survivor for survivor, *_key in rows if matches(survivor)]
+
+
+def _candidates_within_reach():
+    return (Survivor.id.in_(blind_index.candidates()), survivors_within_reach(), Survivor.erased_at.is_(None))
 
 
 @cache
-def _search():
-    """The candidates of a blind-index term within the caller's reach, built once. Each
-    comes with her wrapped data key: checking her decrypted value would otherwise fetch the
-    key on its own, one more round trip per candidate."""
+def _candidate_ids():
+    """The ids of a blind-index term's candidates within the caller's reach, at most
+    ``limit`` of them (a count that stops one past what an answer may hold): built once."""
+    return select(Survivor.id).where(*_candidates_within_reach()).limit(bindparam("limit"))
+
+
+@cache
+def _candidates_with_keys():
+    """Those candidates, each with her wrapped data key (checking her decrypted value would
+    otherwise fetch the key on its own, one more round trip per candidate): built once, its
+    text the same on every request (so PostgreSQL's driver prepares it)."""
     return (
         select(Survivor)
         .outerjoin(DataKey, DataKey.id == Survivor.data_key_id)
         .add_columns(DataKey.id, DataKey.kek_id, DataKey.wrapped, DataKey.survivor_id)
-        .where(survivors_within_reach(), Survivor.id.in_(blind_index.candidates()), Survivor.erased_at.is_(None))
+        .where(*_candidates_within_reach())
         .order_by(Survivor.created_at)
-        .limit(SEARCH_LIMIT * 4)
+        .limit(bindparam("limit"))
     )
 
 
@@ -166,6 +213,7 @@ def find_by_document(document_type: str, number: str) -> list[Survivor]:
     return _true_matches(
         "document", wanted,
         lambda s: _document_key(s.document_type, s.document_number) == wanted,
+        "document_number", TOO_MANY_DOCUMENTS, count_first=False,
     )
 
 
@@ -173,7 +221,11 @@ def find_by_name(name: str) -> list[Survivor]:
     wanted = normalize.person_name(name)
     if not wanted:
         return []
-    return _true_matches("name", wanted, lambda s: wanted in normalize.name_variants(s.given_names, s.family_names))
+    return _true_matches(
+        "name", wanted,
+        lambda s: wanted in normalize.name_variants(s.given_names, s.family_names),
+        "name", TOO_MANY_NAMES, count_first=True,
+    )
 
 
 def in_reach():
