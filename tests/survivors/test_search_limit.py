@@ -8,8 +8,9 @@ from caseflow.audit.models import AuditEntry
 from caseflow.cases.models import Case
 from caseflow.extensions import db
 from caseflow.survivors import services
-from tests.factories import PASSWORD, UserFactory, make_case, make_survivor
-from tests.helpers import assert_error, bearer
+from testkit.api import bearer
+from testkit.factories import PASSWORD, UserFactory, make_case, make_survivor
+from tests.helpers import assert_error
 
 GIVEN = ["Ana", "Rosa", "Luz", "Flor", "Edith", "Norma"]
 
