@@ -6,27 +6,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, time, timedelta
 
-import pytest
 from sqlalchemy import update
 
 from caseflow.core.clock import local_zone, utcnow
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
 from testkit.api import get, incident_body, post
-from testkit.factories import Centre, OrganizationFactory, UserFactory, make_case, make_survivor
+from testkit.factories import make_case, make_survivor
 
 RAPE, PHYSICAL = {"penetration": True}, {"physical_assault": True}
 DOCUMENT = "40918273"
-
-
-@pytest.fixture
-def world(app):
-    # Threshold 1: no cell is suppressed, so the hand counts are read exactly.
-    app.config.update(CASEFLOW_STATISTICS_CONSENT="administrative", CASEFLOW_SMALL_CELL_THRESHOLD=1,
-                      CASEFLOW_NATIONAL_ORGANIZATIONS=("MIMP-NACIONAL",))
-    ministry = OrganizationFactory(sector="cem", code="MIMP-NACIONAL")
-    return {"a": Centre(), "b": Centre(), "c": Centre(),
-            "national": UserFactory(role="supervisor", organization=ministry, discipline=None)}
 
 
 def _local(days_ago: int, hour: int) -> str:

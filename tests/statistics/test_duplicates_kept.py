@@ -4,24 +4,18 @@ user sees is the rule's (docs/statistics.md), and the same as a recomputation fr
 
 from __future__ import annotations
 
-import pytest
-
 from caseflow.extensions import db
 from caseflow.statistics import duplicates
 from testkit.api import bearer, patch
 from testkit.api import get as api_get
-from testkit.factories import Centre, OrganizationFactory, UserFactory, make_survivor
-from tests.statistics.test_duplicates import DOCUMENT, PHYSICAL, RAPE, _local, incident
-
-
-@pytest.fixture
-def world(app):
-    # As tests/statistics/test_duplicates.py: threshold 1, so the hand counts are read exactly.
-    app.config.update(CASEFLOW_STATISTICS_CONSENT="administrative", CASEFLOW_SMALL_CELL_THRESHOLD=1,
-                      CASEFLOW_NATIONAL_ORGANIZATIONS=("MIMP-NACIONAL",))
-    ministry = OrganizationFactory(sector="cem", code="MIMP-NACIONAL")
-    return {"a": Centre(), "b": Centre(), "c": Centre(),
-            "national": UserFactory(role="supervisor", organization=ministry, discipline=None)}
+from testkit.factories import UserFactory, make_survivor
+from tests.statistics.test_duplicates import (
+    DOCUMENT,
+    PHYSICAL,
+    RAPE,
+    _local,
+    incident,
+)
 
 
 def by_centre(client, world) -> dict:
@@ -33,6 +27,15 @@ def by_centre(client, world) -> dict:
     again = api_get(client, world["national"], "/statistics/incidents?by=centre").get_json()
     assert {r["centre"]: r["count"] for r in again["rows"] if r["count"]} == seen
     return seen
+
+
+def reported_at_both(client, world):
+    """Her rape reported at A, which registered her first, and the next hours at B."""
+    her_a = make_survivor(world["a"].admission, document_number=DOCUMENT)
+    her_b = make_survivor(world["b"].admission, document_number=DOCUMENT)
+    incident(client, world["a"], her_a, RAPE, _local(3, 10))
+    incident(client, world["b"], her_b, RAPE, _local(3, 16))
+    return her_a, her_b
 
 
 def test_the_first_centres_report_recorded_after_the_second_ones_still_counts_once(client, world):
@@ -66,10 +69,7 @@ def test_her_consent_withdrawn_at_the_first_centre_lets_the_second_report_count(
 
 def test_her_first_record_erased_lets_the_later_report_count(client, world):
     a, b = world["a"], world["b"]
-    her_a = make_survivor(a.admission, document_number=DOCUMENT)
-    her_b = make_survivor(b.admission, document_number=DOCUMENT)
-    incident(client, a, her_a, RAPE, _local(3, 10))
-    incident(client, b, her_b, RAPE, _local(3, 16))
+    her_a, _her_b = reported_at_both(client, world)
     assert by_centre(client, world) == {a.org.code: 1}
     second_supervisor = UserFactory(role="supervisor", organization=a.org)
     for supervisor in (a.supervisor, second_supervisor):
@@ -82,10 +82,7 @@ def test_her_first_record_erased_lets_the_later_report_count(client, world):
 
 def test_her_document_corrected_at_the_second_centre(client, world):
     a, b = world["a"], world["b"]
-    her_a = make_survivor(a.admission, document_number=DOCUMENT)
-    her_b = make_survivor(b.admission, document_number=DOCUMENT)
-    incident(client, a, her_a, RAPE, _local(3, 10))
-    incident(client, b, her_b, RAPE, _local(3, 16))
+    _her_a, her_b = reported_at_both(client, world)
     incident(client, b, her_b, PHYSICAL, _local(3, 16))
     assert by_centre(client, world) == {a.org.code: 1, b.org.code: 1}
     # B's record was another woman's document after all: her rape is another incident.
