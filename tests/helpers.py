@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from contextlib import contextmanager
 
-from sqlalchemy import event
+import pytest
+from sqlalchemy import create_engine, event, text
 
 from caseflow.extensions import db
 
@@ -34,3 +36,23 @@ def captured_sql(shape=lambda statement, parameters: statement):
         yield seen
     finally:
         event.remove(db.engine, "before_cursor_execute", keep)
+
+
+@contextmanager
+def scratch_postgresql(prefix: str):
+    """The URL of a new, empty PostgreSQL database on the test server, dropped afterwards
+    (migration tests upgrade from nothing); skips without CASEFLOW_TEST_DATABASE_URL."""
+    from tests.conftest import PG_SKIP, PG_URL
+
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{PG_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -8,14 +8,14 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from caseflow.core.clock import utcnow
 from caseflow.core.db import UTCDateTime
-from tests.conftest import KEYRING_JSON, PG_SKIP, PG_URL
+from tests.conftest import KEYRING_JSON
+from tests.helpers import scratch_postgresql
 
 NOW = utcnow()
 META = sa.MetaData()
@@ -165,15 +165,5 @@ def test_existing_rows_get_the_ficha_values_on_sqlite(tmp_path):
 
 
 def test_existing_rows_get_the_ficha_values_on_postgresql():
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    name = f"caseflow_ficha_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        _migrate_existing_rows(f"{PG_URL.rsplit('/', 1)[0]}/{name}")
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgresql("caseflow_ficha") as url:
+        _migrate_existing_rows(url)

@@ -1,13 +1,12 @@
 """The same Alembic revisions go up from empty to head and back down, on both databases."""
 
 import os
-import uuid
 
-import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
-from tests.conftest import KEYRING_JSON, PG_SKIP, PG_URL
+from tests.conftest import KEYRING_JSON
+from tests.helpers import scratch_postgresql
 
 
 def _app_for(url):
@@ -37,19 +36,8 @@ def test_sqlite_upgrade_downgrade_upgrade(tmp_path):
 
 
 def test_postgresql_upgrade_downgrade_upgrade():
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    name = f"caseflow_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        base = PG_URL.rsplit("/", 1)[0]
-        _round_trip(f"{base}/{name}")
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgresql("caseflow_migrations") as url:
+        _round_trip(url)
 
 
 def test_models_and_migrations_agree(tmp_path):

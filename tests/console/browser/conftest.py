@@ -86,10 +86,11 @@ class Visitor:
 
 
 @pytest.fixture
-def visitor(browser, served):
+def visitor_on(browser):
+    """Visitors signing in to a given served app, each closed at the end."""
     made = []
 
-    def make():
+    def make(served):
         person = Visitor(browser, served)
         made.append(person)
         return person
@@ -97,3 +98,9 @@ def visitor(browser, served):
     yield make
     for person in made:
         person.close()
+
+
+@pytest.fixture
+def visitor(visitor_on, served):
+    """Visitors of the module's served demo."""
+    return lambda: visitor_on(served)

@@ -405,20 +405,6 @@ def expect_text(page, selector: str, text: str, timeout: float = 15000):
     expect(page.locator(selector)).to_contain_text(text, timeout=timeout)
 
 
-@pytest.fixture
-def visitor_on(browser):
-    made = []
-
-    def make(served):
-        person = Visitor(browser, served)
-        made.append(person)
-        return person
-
-    yield make
-    for person in made:
-        person.close()
-
-
 def test_what_the_phone_keeps_is_wiped_after_the_cache_hours(phone, field_world):
     app, served, visits = field_world
     mentor = phone()
