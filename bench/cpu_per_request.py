@@ -130,7 +130,7 @@ def main() -> None:
     if args.profile:
         profile = cProfile.Profile()
         profile.runcall(lambda: [calls[args.profile]() for _ in range(args.block * 5)])
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "60")))
         return
     load_before = os.getloadavg()
     measured = measure(calls, args.rounds, args.block)

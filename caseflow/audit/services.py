@@ -80,9 +80,9 @@ def record_model_write(action: str, instance, fields=None, detail=None) -> None:
            survivor_id=_survivor_id(instance), fields=fields, detail=detail)
 
 
-def note_read(instance, field_name: str) -> None:
+def note_read(instance, field_name: str, unit: UnitOfWork | None = None) -> None:
     key = (instance.__tablename__, instance.id, _case_id(instance), _survivor_id(instance))
-    pending = current().audit
+    pending = (unit or current()).audit
     if pending.actor is None:
         # Now, while she is loaded: where she is a User entity (commands, tests acting as
         # someone), the rollback that ends a read phase expires her, and naming her at the

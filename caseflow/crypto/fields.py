@@ -78,6 +78,15 @@ class ErasedDataError(Exception):
 UNREADABLE_FLAG = "_caseflow_unreadable"
 
 
+#: On a record, the values already decrypted from its ciphertexts, per column, each with the
+#: ciphertext and owner it came from: a field read twice in a request (checked, then shown)
+#: is opened once. Keyed by that very ciphertext object and the owner's bound values, so a
+#: new value, a refresh or an expiry (each a new bytes object), or a record moved to another
+#: survivor, case or centre, opens again (and fails closed). Every read is still noted for
+#: the audit.
+OPENED = "_caseflow_opened"
+
+
 def is_unreadable(instance) -> bool:
     return bool(getattr(instance, UNREADABLE_FLAG, False))
 
@@ -158,17 +167,27 @@ class EncryptedAttribute:
         ciphertext = getattr(instance, self.column)
         if ciphertext is None:
             return None
-        try:
-            plaintext = open_ciphertext(instance, self.column, ciphertext)
-        except aead.DecryptionError:
-            if not has_request_context():
-                raise  # commands (verify, re-encryption) stop loudly on damaged data
-            return _unreadable(instance, self.column)
-        if not current().unaudited_reads:
+        unit = current()
+        opened = instance.__dict__.get(OPENED)
+        bound = owner_of(type(instance)).bound(instance)
+        if opened is not None and (hit := opened.get(self.column)) is not None \
+                and hit[0] is ciphertext and hit[1] == bound:
+            value = hit[2]
+        else:
+            try:
+                plaintext = open_ciphertext(instance, self.column, ciphertext, bound, unit.data_keys)
+            except aead.DecryptionError:
+                if not has_request_context():
+                    raise  # commands (verify, re-encryption) stop loudly on damaged data
+                return _unreadable(instance, self.column)
+            value = self._decode(plaintext)
+            if self.kind != "json":  # a dict or list could be changed by whoever reads it
+                instance.__dict__.setdefault(OPENED, {})[self.column] = (ciphertext, bound, value)
+        if not unit.unaudited_reads:
             from caseflow.audit.services import note_read
 
-            note_read(instance, self.name)
-        return self._decode(plaintext)
+            note_read(instance, self.name, unit)
+        return value
 
     def __set__(self, instance, value):
         if value is None:
@@ -182,16 +201,19 @@ class EncryptedAttribute:
         setattr(instance, self.column, aead.seal_field(data_key(key_id), key_id, self._encode(value), context))
 
 
-def open_ciphertext(instance, column: str, ciphertext: bytes) -> bytes:
+def open_ciphertext(instance, column: str, ciphertext: bytes, bound=None, unwrapped: dict | None = None) -> bytes:
     """The plaintext of ``instance``'s ``column``, checked against the row and its owner.
 
     ``DecryptionError`` when it fails authentication (tampered, moved to another row,
     column, survivor, case or centre, another keyring) or when its header names a data key
-    that is not its owner's; ``ErasedDataError`` when she was erased.
+    that is not its owner's; ``ErasedDataError`` when she was erased. ``bound`` (the
+    owner's bound values) and ``unwrapped`` (the unit of work's keys) save a caller that
+    has them already looking them up again: a search answer reads dozens of fields.
     """
     key_id = aead.field_key_id(ciphertext)  # validates the header
     try:
-        key, key_owner = data_key_entry(key_id)
+        entry = unwrapped.get(key_id) if unwrapped is not None else None
+        key, key_owner = entry if entry is not None else data_key_entry(key_id)
     except DataKeyMissing:
         if _owner_erased(instance):
             raise ErasedDataError(instance.__tablename__) from None
@@ -199,7 +221,10 @@ def open_ciphertext(instance, column: str, ciphertext: bytes) -> bytes:
     owner = owner_of(type(instance))
     if key_owner is None or key_owner != getattr(instance, owner.survivor):
         raise aead.DecryptionError("the data key belongs to another survivor")
-    bound = owner.bound(instance) if ciphertext[0] != aead.LEGACY_FORMAT else None
+    if ciphertext[0] == aead.LEGACY_FORMAT:
+        bound = None
+    elif bound is None:
+        bound = owner.bound(instance)
     return aead.open_field(key, ciphertext, aead.field_context(instance.__tablename__, column, instance.id, bound))
 
 

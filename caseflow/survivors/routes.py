@@ -8,11 +8,12 @@ from caseflow.survivors.schemas import (
     SurvivorFields,
     SurvivorQuery,
     SurvivorSchema,
+    SurvivorSummarySchema,
 )
 
 blp = Blueprint("survivors", __name__, url_prefix="/api/v1/survivors", description="Survivors (encrypted)")
 
-SurvivorPage = page_schema(SurvivorSchema, "SurvivorPage")
+SurvivorPage = page_schema(SurvivorSummarySchema, "SurvivorPage")
 
 
 @blp.post("")
@@ -28,6 +29,9 @@ def register_survivor(data):
 @blp.response(200, SurvivorPage)
 def list_survivors(args):
     """Exact search by document or by name; without either, the centre's survivors.
+
+    Each item is her identity summary (names, alias, document, birth date, sex, district,
+    registered elsewhere): `GET /survivors/{id}` gives the rest, to whom the case needs it.
 
     A search answers every match within the caller's reach (`total` exact, at most 100, so
     one page of `per_page=100` holds them all) or, when more than 100 survivors may match, a

@@ -57,6 +57,19 @@ class SurvivorSchema(SurvivorFields):
                        "those fields are null; the operator is alerted"})
 
 
+class SurvivorSummarySchema(SurvivorSchema):
+    """Who she is, enough to tell her from a namesake: what a list or a search answers.
+
+    A search by family names shows every woman sharing them; her phone, address, safe
+    contact, gender identity and the Ficha's intersectional codes are need-to-know for the
+    case team of the woman opened (``GET /survivors/{id}``), not for everyone listed beside
+    her. Fewer values shown is also fewer decrypted and fewer recorded as read."""
+
+    class Meta:
+        exclude = ("phone", "address", "safe_contact", "gender_identity", "mother_tongue", "disability",
+                   "ethnicity", "interpreter_needed", "updated_at")
+
+
 class SurvivorQuery(PageArgs):
     document_type = choice(DOCUMENT_TYPES)
     document_number = text(40)

@@ -6,7 +6,7 @@ from functools import cache
 
 from flask_babel import lazy_gettext
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from caseflow.access.policy import scope_survivors, survivor_reach, survivors_within_reach
 from caseflow.audit.services import record_model_write
@@ -156,7 +156,7 @@ def _true_matches(index_name: str, normalised: str, matches, field: str, refusal
     refused (422 on ``field``), before anything is decrypted, when more than ``SEARCH_LIMIT``
     are candidates: an exact answer would mean decrypting them all.
 
-    ``count_first`` counts the candidates' ids before loading any (a name search, where a
+    ``count_first`` counts the candidates before loading any (a name search, where a
     common pair of family names has many): a refusal then costs one short query. A search
     by document has about one candidate and loads them at once, one statement as before."""
     reach = survivor_reach()
@@ -166,10 +166,10 @@ def _true_matches(index_name: str, normalised: str, matches, field: str, refusal
     if count_first:
         # On the connection: ids are not entities, and the ORM's execution path cost more
         # than the statement itself.
-        ids = db.session.connection().execute(_candidate_ids(), params).scalars().all()
-        if len(ids) > SEARCH_LIMIT:
+        counted = db.session.connection().execute(_candidate_count(), params).scalar_one()
+        if counted > SEARCH_LIMIT:
             raise TooManyMatches(field, refusal)
-        if not ids:
+        if not counted:
             return []
     # The same candidates again, with their keys (a registration in between may add one:
     # hence the second check). Loaded rows are not decrypted until a field is read.
@@ -177,7 +177,11 @@ def _true_matches(index_name: str, normalised: str, matches, field: str, refusal
     if len(rows) > SEARCH_LIMIT:
         raise TooManyMatches(field, refusal)
     unwrap_data_keys([key for _survivor, *key in rows if key[0] is not None])
-    return [survivor for survivor, *_key in rows if matches(survivor)]
+    # Checking a candidate's value is not showing it: a namesake the blind index merely
+    # collided with was not disclosed, so only what the answer then serialises is recorded
+    # as read (and the values checked are decrypted once: the answer reuses them).
+    with unaudited_reads():
+        return [survivor for survivor, *_key in rows if matches(survivor)]
 
 
 def _candidates_within_reach():
@@ -185,10 +189,12 @@ def _candidates_within_reach():
 
 
 @cache
-def _candidate_ids():
-    """The ids of a blind-index term's candidates within the caller's reach, at most
-    ``limit`` of them (a count that stops one past what an answer may hold): built once."""
-    return select(Survivor.id).where(*_candidates_within_reach()).limit(bindparam("limit"))
+def _candidate_count():
+    """How many of a blind-index term's candidates are within the caller's reach, counted up
+    to ``limit`` (one past what an answer may hold, so the count stops there): one number
+    back, not the ids. Built once."""
+    capped = select(Survivor.id).where(*_candidates_within_reach()).limit(bindparam("limit")).subquery()
+    return select(func.count()).select_from(capped)
 
 
 @cache

@@ -30,7 +30,9 @@ def _register(client, headers):
                                               "priority": "high"}, headers=headers).status_code == 201
     found = client.get("/api/v1/survivors", query_string={"name": "canaria qwertyuiop zzyzx plaintextova"},
                        headers=headers).get_json()
-    assert found["total"] == 1 and found["items"][0]["phone"] == CANARIES["phone"]
+    assert found["total"] == 1 and found["items"][0]["alias"] == CANARIES["alias"]
+    whole = client.get(f"/api/v1/survivors/{survivor_id}", headers=headers).get_json()
+    assert whole["phone"] == CANARIES["phone"]
     return survivor_id
 
 

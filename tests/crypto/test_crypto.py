@@ -124,3 +124,20 @@ def test_keyring_file_is_private_and_round_trips(tmp_path):
 def test_malformed_keyrings_are_refused(text):
     with pytest.raises(KeyringError):
         Keyring.from_json(text)
+
+
+def test_a_value_read_once_is_not_kept_past_a_change_of_its_ciphertext(app):
+    # A field read twice in a request is decrypted once; what is kept must never outlive the
+    # ciphertext it came from: a new value, or another row's ciphertext put in its place.
+    worker = UserFactory()
+    first, second = make_survivor(worker, phone="+51 900 000 001"), make_survivor(worker)
+    assert first.phone == "+51 900 000 001" and first.phone == "+51 900 000 001"
+    first.phone = "+51 900 000 002"
+    assert first.phone == "+51 900 000 002"
+    first.address_ct = first.phone_ct  # the same bytes in another column: bound to phone_ct
+    with pytest.raises(aead.DecryptionError):
+        first.address
+    first.phone_ct = second.phone_ct  # her field, another row's ciphertext
+    with pytest.raises(aead.DecryptionError):
+        first.phone
+    db.session.rollback()

@@ -17,7 +17,7 @@ GIVEN = ["Ana", "Rosa", "Luz", "Flor", "Edith", "Norma"]
 
 def _survivor_reads() -> int:
     return db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "read", AuditEntry.entity_type == "survivor"))
+        AuditEntry.action == "read", AuditEntry.entity_type == "survivors"))
 
 
 def _search(client, headers, name, **params):
