@@ -158,12 +158,17 @@ def survivor_reach(user=None) -> dict | None:
 def survivors_within_reach():
     """:func:`scope_survivors`'s rule as a WHERE clause whose ``centre`` comes from
     :func:`survivor_reach`: built once, for statements built once (a search by document
-    runs one on every request, and building it cost as much as running it)."""
+    runs one on every request, and building it cost as much as running it).
+
+    Her case at the centre is asked for per survivor (``EXISTS``, by the cases' survivor
+    index), not as the set of the centre's cases: given that set (``IN``), PostgreSQL hashed
+    every case of the centre and scanned every survivor for each search, 35-90 ms at 100,000
+    survivors for a search that reads a hundred candidates (1 ms this way)."""
     Case = mapped("Case")
     Survivor = mapped("Survivor")
 
-    with_case_here = select(Case.survivor_id).where(Case.organization_id == bindparam("centre"))
-    return or_(Survivor.organization_id == bindparam("centre"), Survivor.id.in_(with_case_here))
+    case_here = select(Case.id).where(Case.survivor_id == Survivor.id, Case.organization_id == bindparam("centre"))
+    return or_(Survivor.organization_id == bindparam("centre"), case_here.exists())
 
 
 def scope_case_records(model, user=None):
