@@ -310,6 +310,17 @@ def generate(kind: str, incidents: int, chunk: int) -> dict:
         timings["reported_earlier_pairs"] = duplicates.refresh_all()
         db.session.commit()
     timings["reported_earlier"] = round(time.perf_counter() - started, 1)
+    # Each case's first milestones (caseflow.statistics.milestones), kept by the application
+    # from the signals of cases, plans and referrals: rows written here in bulk get them by
+    # the rule over every case, as an upgrade (migration 0024_stats_columns) does.
+    started = time.perf_counter()
+    from caseflow.statistics import milestones
+
+    with app.app_context():
+        timings["case_milestones_rows"] = milestones.refresh_all()
+        db.session.commit()
+    common.analyze(kind, url)
+    timings["case_milestones"] = round(time.perf_counter() - started, 1)
     return {"db": kind, "incidents": incidents, "referrals": n_ref, "seconds": timings, "machine": common.machine()}
 
 
