@@ -61,7 +61,8 @@ def consent_column():
 
 
 RECORDS = {
-    "incident": {"date": Incident.reported_at, "centre": Case.organization_id},
+    # The incident keeps her case's centre (migration 0024_stats_columns): no join to the case.
+    "incident": {"date": Incident.reported_at, "centre": Incident.organization_id},
     "case": {"date": Case.opened_at, "centre": Case.organization_id},
     "referral": {"date": Referral.sent_at, "centre": Referral.from_organization_id},
     "supply": {"date": SupplyDelivery.delivered_at, "centre": Case.organization_id},
@@ -80,8 +81,8 @@ def _base(record: str, centre: uuid.UUID | None, start: datetime, end: datetime,
     date, centre_column = RECORDS[record]["date"], RECORDS[record]["centre"]
     if record == "incident":
         statement = select().select_from(Incident)
-        if needed & {"cases", "organizations"} or centre is not None:
-            statement = statement.join(Case, Case.id == Incident.case_id)  # her case gives the centre
+        if "cases" in needed:
+            statement = statement.join(Case, Case.id == Incident.case_id)
         if "survivors" in needed:
             statement = statement.join(Survivor, Survivor.id == Incident.survivor_id)
     elif record == "case":

@@ -1,11 +1,14 @@
-"""Statistics: each case's first milestones, kept instead of searched for.
+"""Statistics: each case's first milestones, kept instead of searched for; the incident's centre.
 
 ``statistics_case_milestones`` (one row per case): the case's centre and opening moment (its
 first contact) and the first moment of each milestone after it: the first line of its action
 plan, the first referral sent, the first referral completed. The application keeps it
 current from the signals of cases, plans and referrals (caseflow.statistics.milestones); this
 revision fills it for the cases already opened, by the same rule (frozen here as SQL, as a
-revision must be). Measured in docs/performance.md.
+revision must be). ``incidents.organization_id``: her case's centre, copied from the case
+(filled here from the cases; the incidents feature sets it when recording one), so that
+statistics by centre or of one centre do not join each incident to its case. Measured in
+docs/performance.md.
 
 Revision ID: 0024_stats_columns
 Revises: 0023_counted_once
@@ -20,6 +23,15 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("incidents") as batch_op:
+        batch_op.add_column(sa.Column("organization_id", sa.Uuid(), nullable=True))
+    op.execute("UPDATE incidents SET organization_id = "
+               "(SELECT cases.organization_id FROM cases WHERE cases.id = incidents.case_id)")
+    with op.batch_alter_table("incidents") as batch_op:
+        batch_op.alter_column("organization_id", existing_type=sa.Uuid(), nullable=False)
+        batch_op.create_foreign_key(batch_op.f("fk_incidents_organization_id_organizations"), "organizations",
+                                    ["organization_id"], ["id"])
+        batch_op.create_index("ix_incidents_org_reported", ["organization_id", "reported_at"], unique=False)
     op.create_table(
         "statistics_case_milestones",
         sa.Column("case_id", sa.Uuid(), nullable=False),
@@ -48,6 +60,7 @@ def upgrade():
     if op.get_bind().dialect.name == "postgresql":
         # The planner's statistics of a table filled at once (a million rows at national scale).
         op.execute("ANALYZE statistics_case_milestones")
+        op.execute("ANALYZE incidents")
 
 
 def downgrade():
@@ -55,3 +68,7 @@ def downgrade():
         batch_op.drop_index("ix_statistics_case_milestones_org_opened")
         batch_op.drop_index("ix_statistics_case_milestones_opened")
     op.drop_table("statistics_case_milestones")
+    with op.batch_alter_table("incidents") as batch_op:
+        batch_op.drop_index("ix_incidents_org_reported")
+        batch_op.drop_constraint(batch_op.f("fk_incidents_organization_id_organizations"), type_="foreignkey")
+        batch_op.drop_column("organization_id")

@@ -118,3 +118,34 @@ def test_a_case_whose_only_referral_was_rejected_reached_referral_not_service(cl
     with frozen_time(T0 + 2 * H):
         make_case(net.worker, priority="high")  # a second case, opened later, nothing yet
     assert lines(client, net) == {"plan": (2, 0, None), "referral": (2, 1, 1.0), "service": (2, 0, None)}
+
+
+def test_an_incident_keeps_her_cases_centre_and_is_counted_there(client, net):
+    """The incident's centre (``incidents.organization_id``) is her case's, written when it is
+    recorded: the national table by centre and a centre's own table count it there, without
+    reading the case; reassigning the case to another caseworker changes neither."""
+    from caseflow.incidents.models import Incident
+    from testkit.factories import Centre, OrganizationFactory
+
+    other_centre = Centre()
+    with frozen_time(T0):
+        case = make_case(net.worker, priority="high")
+        rape_incident(client, net.worker, case, T0 - 20 * H)
+        elsewhere = make_case(other_centre.admission, priority="high")
+        rape_incident(client, other_centre.admission, elsewhere, T0 - 30 * H)
+    incidents = {i.case_id: i.organization_id for i in db.session.scalars(select(Incident))}
+    assert incidents == {case.id: case.organization_id, elsewhere.id: elsewhere.organization_id}
+    other = UserFactory(role="caseworker", organization=net.centre.org, discipline="psychology")
+    assert post(client, net.centre.supervisor, f"/cases/{case.id}/assign",
+                {"user_id": str(other.id)}).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(Incident.organization_id).where(Incident.case_id == case.id)) == net.centre.org.id
+    ministry = OrganizationFactory(sector="cem", code="MIMP-NACIONAL")
+    national = UserFactory(role="supervisor", organization=ministry, discipline=None)
+    client.application.config.update(CASEFLOW_STATISTICS_CONSENT="administrative",
+                                      CASEFLOW_NATIONAL_ORGANIZATIONS=("MIMP-NACIONAL",))
+    with frozen_time(T0 + H):
+        body = get(client, national, f"/statistics/incidents?by=centre&{PERIOD}").get_json()
+        own = get(client, net.centre.supervisor, f"/statistics/incidents?{PERIOD}").get_json()
+    assert {r["centre"]: r["count"] for r in body["rows"]} == {net.centre.org.code: 1, other_centre.org.code: 1}
+    assert own["total"] == 1
