@@ -258,8 +258,8 @@ def _with_one_multi_by_values(indicator: Indicator, dimensions: list[Dimension],
     in one plain ``GROUP BY`` of the other dimension, each value of the list counted by
     ``count(*) FILTER (WHERE list ? value)`` (a record once per value it has, however often
     the list repeats it, as ``count(DISTINCT id)`` over the expanded list does), aggregated in
-    the parallel workers; no list is expanded and nothing is counted distinct (1.35 s → see
-    docs/performance.md). A record whose list is not an array of values of the vocabulary is
+    the parallel workers; no list is expanded and nothing is counted distinct (measured in
+    docs/performance.md, fourth pass). A record whose list is not an array of values of the vocabulary is
     counted too (``anomalous``): if any is found, None, and the caller expands the lists as
     before, so that no answer changes. Returns None as well when the dimension has no
     vocabulary."""
