@@ -212,12 +212,14 @@ def generate(kind: str, incidents: int, chunk: int) -> dict:
             f"{sql.pick('n', 18, list(CONDITIONS))}, {sql.pick('n', 19, list(COMPLAINT_FILED))}, "
             f"{_opened(sql, 'n')}, {_opened(sql, 'n')}")),
         "incidents": (incidents, lambda: (
-            "INSERT INTO incidents (id, case_id, survivor_id, occurred_at, occurred_time_known, reported_at, "
+            "INSERT INTO incidents (id, case_id, survivor_id, organization_id, occurred_at, occurred_time_known, reported_at, "
             "penetration, sexual_contact, physical_assault, forced_marriage, denial_of_resources, psychological_abuse, "
             "goods_or_money_exchanged, gbv_type, early_marriage, possible_sexual_exploitation, child_sexual_abuse, "
             "reporting_delay, survivor_age_group, survivor_age_group_mimp, violence_types, perpetrator_relationship, "
             "location_type, consent_for_statistics, narrative_ct, created_at, updated_at) "
             f"SELECT {sql.uid('e0000000', 'n')}, {sql.uid('c0000000', 'n')}, {sql.uid('a0000000', 'n')}, "
+            # her case's centre, copied from the case as migration 0024_stats_columns fills it
+            f"(SELECT cases.organization_id FROM cases WHERE cases.id = {sql.uid('c0000000', 'n')}), "
             f"{occurred}, "
             f"{sql.literal(True)}, {_opened(sql, 'n')}, "
             + ", ".join([sql.literal(False)] * 7) + ", "
@@ -310,6 +312,17 @@ def generate(kind: str, incidents: int, chunk: int) -> dict:
         timings["reported_earlier_pairs"] = duplicates.refresh_all()
         db.session.commit()
     timings["reported_earlier"] = round(time.perf_counter() - started, 1)
+    # Each case's first milestones (caseflow.statistics.milestones), kept by the application
+    # from the signals of cases, plans and referrals: rows written here in bulk get them by
+    # the rule over every case, as an upgrade (migration 0024_stats_columns) does.
+    started = time.perf_counter()
+    from caseflow.statistics import milestones
+
+    with app.app_context():
+        timings["case_milestones_rows"] = milestones.refresh_all()
+        db.session.commit()
+    common.analyze(kind, url)
+    timings["case_milestones"] = round(time.perf_counter() - started, 1)
     return {"db": kind, "incidents": incidents, "referrals": n_ref, "seconds": timings, "machine": common.machine()}
 
 

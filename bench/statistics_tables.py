@@ -79,7 +79,7 @@ def generate(app, size: int, seed: int = 19) -> None:
                               "created_at": now, "updated_at": now})
                 age = _weighted(rng, list(range(len(MIMP_AGE_GROUPS) - 1)), 0.3)
                 incidents.append({
-                    "id": uuid.uuid4(), "case_id": cid, "survivor_id": sid,
+                    "id": uuid.uuid4(), "case_id": cid, "survivor_id": sid, "organization_id": centre,
                     "occurred_at": reported - timedelta(days=rng.uniform(0, 40)), "occurred_time_known": True,
                     "reported_at": reported, "gbv_type": _weighted(rng, list(GBV_TYPES)),
                     "reporting_delay": _weighted(rng, list(DELAY_BUCKETS)),

@@ -69,6 +69,7 @@ def open_case(*, survivor_id: uuid.UUID, intake_channel: str, priority: str, con
     db.session.add(case)
     db.session.flush()
     add_event(case, "case_opened", {"intake_channel": intake_channel, "priority": priority, "condition": condition})
+    signals.case_opened.send(case)
     if current_user.role in ASSIGNABLE_ROLES:
         _assign(case, current_user)
     fields = ["survivor_id", "intake_channel", "priority", "condition", "complaint_filed"]

@@ -11,6 +11,8 @@ from blinker import Namespace
 
 _signals = Namespace()
 
+#: ``case_opened.send(case)``: a case was opened (flushed: ``id``, ``organization_id``, ``opened_at``).
+case_opened = _signals.signal("case-opened")
 #: ``case_closed.send(case)``: the case was closed (its future visits are cancelled).
 case_closed = _signals.signal("case-closed")
 #: ``case_reopened.send(case)``: a closed case is open again.

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Uuid
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
@@ -34,10 +34,15 @@ class Incident(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
         CheckConstraint(_in("reporting_delay", DELAY_BUCKETS), name="reporting_delay"),
         CheckConstraint(_in("survivor_age_group", AGE_GROUPS), name="survivor_age_group"),
         CheckConstraint(_in("survivor_age_group_mimp", MIMP_AGE_GROUPS), name="survivor_age_group_mimp"),
+        Index("ix_incidents_org_reported", "organization_id", "reported_at"),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("cases.id"), nullable=False, index=True)
     survivor_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("survivors.id"), nullable=False, index=True)
+    #: Her case's centre, copied when the incident is recorded (a case never changes centre;
+    #: migration 0024_stats_columns filled it from the cases): statistics count a national
+    #: year's incidents by centre without joining every one to its case (docs/performance.md).
+    organization_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("organizations.id"), nullable=False)
     #: When it happened. With ``occurred_time_known`` false only the day is known and the
     #: value is that day's start in the deployment's time zone.
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -53,7 +53,7 @@ def record_incident(case: Case, data: dict) -> Incident:
     flags = classification.derive_flags(gbv_type, age, data.get("goods_or_money_exchanged", False))
 
     incident = Incident(
-        case_id=case.id, survivor_id=case.survivor_id, occurred_at=occurred_at,
+        case_id=case.id, survivor_id=case.survivor_id, organization_id=case.organization_id, occurred_at=occurred_at,
         occurred_time_known=data.get("occurred_time_known", True), reported_at=reported_at,
         gbv_type=gbv_type, early_marriage=flags.early_marriage,
         possible_sexual_exploitation=flags.possible_sexual_exploitation,

@@ -10,6 +10,7 @@ from caseflow.cases import steps
 from caseflow.cases.models import Case
 from caseflow.cases.services import add_event
 from caseflow.extensions import db
+from caseflow.plans import signals
 from caseflow.plans.models import PlanItem
 
 
@@ -29,6 +30,7 @@ def add_item(case: Case, data: dict) -> PlanItem:
         item.note = data["note"]
     db.session.add(item)
     db.session.flush()
+    signals.plan_item_added.send(item)
     add_event(case, "plan_item_added", {"plan_item_id": str(item.id), "need": item.need,
                                         "service_type": item.service_type, "decision": item.decision})
     record_model_write("create", item, fields=sorted(data))

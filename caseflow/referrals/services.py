@@ -21,7 +21,7 @@ from caseflow.core.errors import Conflict, Forbidden, Unprocessable, field_error
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
 from caseflow.incidents.models import Incident
-from caseflow.referrals import deadlines
+from caseflow.referrals import deadlines, signals
 from caseflow.referrals.models import (
     FINAL_STATUSES,
     ONWARD_DUTY_SECTORS,
@@ -124,6 +124,7 @@ def send(case: Case, data: dict) -> Referral:
     db.session.flush()
     _start_clocks(referral, rules_in_effect(service_type, referral.priority, now), incident)
     _write_event(referral, None, "requested", None, now)
+    signals.referral_sent.send(referral)
     add_event(case, "referral_sent", {"referral_id": str(referral.id), "service_type": service_type,
                                       "to_organization_id": str(organization.id),
                                       "mandatory_report": referral.mandatory_report})
@@ -189,6 +190,7 @@ def refer_onward(parent: Referral, data: dict) -> Referral:
     db.session.flush()
     _start_clocks(child, rules_in_effect(service_type, child.priority, now), incident)
     _write_event(child, None, "requested", None, now)
+    signals.referral_sent.send(child)
     met = None
     if duty is not None and duty.running:
         duty.met_at = now
@@ -309,6 +311,7 @@ def transition(referral: Referral, status: str, reason: str | None) -> Referral:
     record_model_write("update", referral, fields=["status"] + (["reason"] if reason else []),
                        detail={"from": previous, "to": status})
     db.session.flush()
+    signals.referral_moved.send(referral, status=status)
     return referral
 
 

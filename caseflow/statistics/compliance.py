@@ -11,11 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
-from caseflow.cases.models import Case
 from caseflow.extensions import db
-from caseflow.plans.models import PlanItem
 from caseflow.referrals.models import DeadlineRule, Referral, ReferralClock
 from caseflow.statistics import planning, suppression
+from caseflow.statistics.models import CaseMilestones
 
 
 def _postgresql() -> bool:
@@ -85,78 +84,42 @@ def compliance(centre: uuid.UUID | None, start: datetime, end: datetime, now: da
 MILESTONES = ("plan", "referral", "service")
 
 
-def _first_of_each_case(milestone: str, cases):
-    """(case id, the case's first moment of ``milestone``) for the ``cases`` (a subquery of
-    ids): the first line of its action plan, the first referral sent, the first referral
-    completed (the service given)."""
-    if milestone == "plan":
-        column, case_id, where = PlanItem.created_at, PlanItem.case_id, []
-    elif milestone == "referral":
-        column, case_id, where = Referral.sent_at, Referral.case_id, []
-    else:
-        column, case_id, where = Referral.completed_at, Referral.case_id, [Referral.completed_at.is_not(None)]
-    return (select(case_id.label("case_id"), func.min(column).label("at"))
-            .where(case_id.in_(cases), *where).group_by(case_id).subquery())
+def _first_at(milestone: str):
+    """The kept first moment of ``milestone`` of a case (caseflow.statistics.milestones)."""
+    return {"plan": CaseMilestones.first_plan_at, "referral": CaseMilestones.first_referral_at,
+            "service": CaseMilestones.first_service_at}[milestone]
 
 
 def timelines(centre: uuid.UUID | None, start: datetime, end: datetime, threshold: int) -> list[dict]:
     """For cases opened in the period: how many reached each milestone, how many not yet, and
-    the median hours from first contact to it, in SQL: one statement on PostgreSQL, two per
-    milestone on SQLite (which has no ``percentile_cont``)."""
+    the median hours from first contact to it, in SQL from each case's kept first milestones
+    (``statistics_case_milestones``: one row per case, its centre and opening moment beside
+    them): one statement on PostgreSQL (``percentile_cont`` skips the cases that have not
+    reached a milestone, their hours being null), two per milestone on SQLite (which has no
+    ``percentile_cont``)."""
     planning.without_jit()
-    conditions = [Case.opened_at >= start, Case.opened_at < end]
+    conditions = [CaseMilestones.opened_at >= start, CaseMilestones.opened_at < end]
     if centre is not None:
-        conditions.append(Case.organization_id == centre)
+        conditions.append(CaseMilestones.organization_id == centre)
     if _postgresql():
-        return [_timeline_line(milestone, *figures, threshold)
-                for milestone, figures in _milestones_in_one_pass(conditions).items()]
+        columns = [func.count().label("cases")]
+        for milestone in MILESTONES:
+            columns.append(func.count(_first_at(milestone)))
+            columns.append(func.percentile_cont(0.5).within_group(_hours(CaseMilestones.opened_at, _first_at(milestone))))
+        row = db.session.execute(select(*columns).where(*conditions)).one()
+        return [_timeline_line(milestone, row[0], row[1 + 2 * i], row[2 + 2 * i], threshold)
+                for i, milestone in enumerate(MILESTONES)]
     rows = []
     for milestone in MILESTONES:
-        first = _first_of_each_case(milestone, select(Case.id).where(*conditions))
-        base = select().select_from(Case).outerjoin(first, first.c.case_id == Case.id).where(*conditions)
-        reached_count, total = db.session.execute(base.add_columns(
-            func.count(first.c.at), func.count())).one()
-        hours = _hours(Case.opened_at, first.c.at)
-        if _postgresql():
-            median = db.session.scalar(base.where(first.c.at.is_not(None)).add_columns(
-                func.percentile_cont(0.5).within_group(hours)))
-        else:
-            ranked = base.where(first.c.at.is_not(None)).add_columns(
-                hours.label("hours"), func.row_number().over(order_by=hours).label("rn"),
-                func.count().over().label("n")).subquery()
-            median = db.session.scalar(select(func.avg(ranked.c.hours)).where(
-                ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])))
+        first = _first_at(milestone)
+        reached_count, total = db.session.execute(select(func.count(first), func.count()).where(*conditions)).one()
+        hours = _hours(CaseMilestones.opened_at, first)
+        ranked = select(hours.label("hours"), func.row_number().over(order_by=hours).label("rn"),
+                        func.count().over().label("n")).where(*conditions, first.is_not(None)).subquery()
+        median = db.session.scalar(select(func.avg(ranked.c.hours)).where(
+            ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])))
         rows.append(_timeline_line(milestone, total, reached_count, median, threshold))
     return rows
-
-
-def _milestones_in_one_pass(conditions) -> dict[str, tuple]:
-    """PostgreSQL: every milestone's (cases, reached, median hours) in one statement. The
-    period's cases are read once (a CTE); each case's first referral and first service come
-    from one pass over the index ``ix_referrals_case_milestones`` (case, sent, completed), its
-    first plan line from ``ix_plan_items_case_created`` (migration 0022_stats_speed), both
-    read from the index alone and merged with the cases in case order. ``percentile_cont``
-    skips the cases that have not reached a milestone (their hours are null), as the
-    per-milestone statements of SQLite do by their ``WHERE``."""
-    period = select(Case.id.label("id"), Case.opened_at.label("opened_at")).where(*conditions).cte("period_cases")
-    ids = select(period.c.id)
-    referrals = (select(Referral.case_id.label("case_id"), func.min(Referral.sent_at).label("referral"),
-                        func.min(Referral.completed_at).label("service"))
-                 .where(Referral.case_id.in_(ids)).group_by(Referral.case_id).subquery("first_referrals"))
-    plans = (select(PlanItem.case_id.label("case_id"), func.min(PlanItem.created_at).label("plan"))
-             .where(PlanItem.case_id.in_(ids)).group_by(PlanItem.case_id).subquery("first_plan_lines"))
-    first = {"plan": plans.c.plan, "referral": referrals.c.referral, "service": referrals.c.service}
-    columns = [func.count().label("cases")]
-    for milestone in MILESTONES:
-        columns.append(func.count(first[milestone]).label(f"{milestone}_reached"))
-        columns.append(func.percentile_cont(0.5).within_group(_hours(period.c.opened_at, first[milestone]))
-                       .label(f"{milestone}_median"))
-    row = db.session.execute(
-        select(*columns).select_from(period)
-        .outerjoin(referrals, referrals.c.case_id == period.c.id)
-        .outerjoin(plans, plans.c.case_id == period.c.id)).one()
-    return {milestone: (row.cases, row._mapping[f"{milestone}_reached"], row._mapping[f"{milestone}_median"])
-            for milestone in MILESTONES}
 
 
 def _timeline_line(milestone: str, total: int, reached_count: int, median, threshold: int) -> dict:

@@ -19,9 +19,9 @@ REGISTERED_ELSEWHERE = Index(
 INCIDENTS_OF_SURVIVOR = Index(
     "ix_incidents_survivor_statistics", Incident.__table__.c.survivor_id, Incident.__table__.c.gbv_type,
     Incident.__table__.c.occurred_at, Incident.__table__.c.case_id)
-#: The first-contact lines (caseflow.statistics.compliance.timelines, migration 0022_stats_speed):
-#: each case's first referral and first service, and its first plan line, read from the index
-#: alone in case order rather than from the tables' rows.
+#: Each case's first referral and first service, and its first plan line, read from the index
+#: alone (migration 0022_stats_speed): once by the first-contact lines, now by the recomputation
+#: of a case's kept first milestones (caseflow.statistics.milestones) and by its migration.
 REFERRALS_CASE_MILESTONES = Index(
     "ix_referrals_case_milestones", Referral.__table__.c.case_id, Referral.__table__.c.sent_at,
     Referral.__table__.c.completed_at)

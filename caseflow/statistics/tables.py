@@ -5,6 +5,7 @@ group comes back, never the records themselves. Then small cells are suppressed
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 
@@ -19,7 +20,7 @@ from caseflow.core.clock import local_zone
 from caseflow.custody.models import SupplyDelivery
 from caseflow.directory.models import Organization
 from caseflow.extensions import db
-from caseflow.incidents.models import Incident
+from caseflow.incidents.models import VIOLENCE_TYPES, Incident
 from caseflow.referrals.models import Referral
 from caseflow.statistics import duplicates, indexes, planning, suppression  # noqa: F401 - indexes: declared with the tables
 from caseflow.statistics.catalogue import DIMENSIONS, Dimension, Indicator
@@ -30,6 +31,9 @@ Facility = aliased(Organization, name="facilities")
 MODELS = {"incidents": Incident, "cases": Case, "survivors": Survivor, "referrals": Referral,
           "organizations": Organization, "supply_deliveries": SupplyDelivery, "facilities": Facility}
 UNKNOWN = "unknown"
+#: The values a multi-valued column may hold (its vocabulary): on PostgreSQL such a table is
+#: counted by one flag per value (``_with_one_multi_by_values``) instead of expanding the lists.
+VOCABULARIES = {"incidents.violence_types": VIOLENCE_TYPES}
 
 
 def _dialect() -> str:
@@ -57,7 +61,8 @@ def consent_column():
 
 
 RECORDS = {
-    "incident": {"date": Incident.reported_at, "centre": Case.organization_id},
+    # The incident keeps her case's centre (migration 0024_stats_columns): no join to the case.
+    "incident": {"date": Incident.reported_at, "centre": Incident.organization_id},
     "case": {"date": Case.opened_at, "centre": Case.organization_id},
     "referral": {"date": Referral.sent_at, "centre": Referral.from_organization_id},
     "supply": {"date": SupplyDelivery.delivered_at, "centre": Case.organization_id},
@@ -76,8 +81,8 @@ def _base(record: str, centre: uuid.UUID | None, start: datetime, end: datetime,
     date, centre_column = RECORDS[record]["date"], RECORDS[record]["centre"]
     if record == "incident":
         statement = select().select_from(Incident)
-        if needed & {"cases", "organizations"} or centre is not None:
-            statement = statement.join(Case, Case.id == Incident.case_id)  # her case gives the centre
+        if "cases" in needed:
+            statement = statement.join(Case, Case.id == Incident.case_id)
         if "survivors" in needed:
             statement = statement.join(Survivor, Survivor.id == Incident.survivor_id)
     elif record == "case":
@@ -248,10 +253,62 @@ def _with_one_multi(indicator: Indicator, dimensions: list[Dimension], centre, s
     return total, margins, by_value if len(dimensions) == 2 else {}
 
 
+def _with_one_multi_by_values(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
+    """PostgreSQL, one multi-valued dimension with a known vocabulary: (total, margins, cells)
+    in one plain ``GROUP BY`` of the other dimension, each value of the list counted by
+    ``count(*) FILTER (WHERE list ? value)`` (a record once per value it has, however often
+    the list repeats it, as ``count(DISTINCT id)`` over the expanded list does), aggregated in
+    the parallel workers; no list is expanded and nothing is counted distinct (measured in
+    docs/performance.md, fourth pass). A record whose list is not an array of values of the vocabulary is
+    counted too (``anomalous``): if any is found, None, and the caller expands the lists as
+    before, so that no answer changes. Returns None as well when the dimension has no
+    vocabulary."""
+    position = next(i for i, d in enumerate(dimensions) if d.multi)
+    multi = dimensions[position]
+    vocabulary = VOCABULARIES.get(multi.columns[indicator.record])
+    if vocabulary is None:
+        return None
+    others = [d for d in dimensions if not d.multi]
+    statement = _base(indicator.record, centre, start, end, tables_read(dimensions, indicator.record))
+    expressions = []
+    for dimension in others:
+        statement, expression = _expression(statement, dimension, indicator.record, start, end)
+        expressions.append(func.coalesce(cast(expression, String), UNKNOWN))
+    values_of = cast(column_of(multi, indicator.record), postgresql.JSONB)
+    known = cast(literal(json.dumps(list(vocabulary))), postgresql.JSONB)
+    anomalous = ~and_(func.jsonb_typeof(values_of) == "array", values_of.contained_by(known))
+    counted = [func.count().filter(values_of.has_key(value)) for value in vocabulary]
+    statement = statement.add_columns(*expressions, func.count(), func.count().filter(anomalous), *counted)
+    if expressions:
+        statement = statement.group_by(*expressions)
+    rows = db.session.execute(statement).all()
+    if any(row[len(expressions) + 1] for row in rows):
+        return None
+    by_other = {tuple(row[:len(expressions)]): int(row[len(expressions)]) for row in rows}
+    total, other_margins, _ = _from_cells(by_other, len(others))
+    by_value = {}
+    for row in rows:
+        other_key = tuple(row[:len(expressions)])
+        for value, n in zip(vocabulary, row[len(expressions) + 2:]):
+            if n:  # as the expanded lists: a value no record has is no cell
+                key = (value, *other_key) if position == 0 else (*other_key, value)
+                by_value[key] = int(n)
+    margins = [{} for _ in dimensions]
+    for key, n in by_value.items():
+        margins[position][(key[position],)] = margins[position].get((key[position],), 0) + n
+    if others:
+        margins[1 - position] = other_margins[0]
+    return total, margins, by_value if len(dimensions) == 2 else {}
+
+
 def _counts(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
     """(total, each dimension's margin, the cells of two dimensions)."""
     if dimensions and not any(d.multi for d in dimensions):
         return _from_cells(_count_by(indicator, dimensions, centre, start, end), len(dimensions))
+    if sum(d.multi for d in dimensions) == 1 and _dialect() == "postgresql":
+        counts = _with_one_multi_by_values(indicator, dimensions, centre, start, end)
+        if counts is not None:
+            return counts
     if sum(d.multi for d in dimensions) == 1:
         return _with_one_multi(indicator, dimensions, centre, start, end)
     # A multi-valued dimension drops records without a value from its join (and counts the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -182,3 +183,33 @@ def test_type_of_violence_by_a_second_dimension_counts_each_incident_once_per_ty
     body = get(client, centre.supervisor, "/statistics/incidents?by=violence_type").get_json()
     assert {r["violence_type"]: r["count"] for r in body["rows"]} == {"fisica": 3, "psicologica": 3, "sexual": 2}
     assert body["total"] == 7
+
+
+def test_type_of_violence_counts_a_list_written_otherwise_as_its_values(client, centre, app):
+    """PostgreSQL counts the types by one flag per value of the vocabulary; a list written
+    otherwise than through the API (a value twice, a value outside the vocabulary) must give
+    what the expanded lists give: each incident once per distinct value, the unknown value a
+    line of its own, on both databases."""
+    from caseflow.incidents.models import Incident
+
+    app.config.update(CASEFLOW_SMALL_CELL_THRESHOLD=1)
+    ids = []
+    for _ in range(3):
+        case = centre.case()
+        response = post(client, centre.admission, f"/cases/{case.id}/incidents", incident_body(
+            acts=PHYSICAL, violence_types=["fisica"], perpetrator_relationship="partner", occurred_at=ago(days=1)))
+        assert response.status_code == 201, response.get_json()
+        ids.append(response.get_json()["id"])
+    first = db.session.get(Incident, uuid.UUID(ids[0]))
+    first.violence_types = ["fisica", "fisica", "psicologica"]
+    db.session.commit()
+    body = get(client, centre.supervisor, "/statistics/incidents?by=violence_type,perpetrator_relationship").get_json()
+    assert {(r["violence_type"], r["perpetrator_relationship"]): r["count"] for r in body["rows"]} == {
+        ("fisica", "partner"): 3, ("psicologica", "partner"): 1}
+    assert body["total"] == 3
+    second = db.session.get(Incident, uuid.UUID(ids[1]))
+    second.violence_types = ["fisica", "verbal"]
+    db.session.commit()
+    body = get(client, centre.supervisor, "/statistics/incidents?by=violence_type").get_json()
+    assert {r["violence_type"]: r["count"] for r in body["rows"]} == {"fisica": 3, "psicologica": 1, "verbal": 1}
+    assert body["total"] == 3
