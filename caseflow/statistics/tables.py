@@ -245,12 +245,18 @@ def _with_one_multi(indicator: Indicator, dimensions: list[Dimension], centre, s
     others = [d for d in dimensions if not d.multi]
     total, other_margins, _ = _from_cells(_count_by(indicator, others, centre, start, end), len(others))
     by_value = _count_by(indicator, dimensions, centre, start, end)
+    return total, _margins(dimensions, position, by_value, other_margins), by_value if len(dimensions) == 2 else {}
+
+
+def _margins(dimensions: list[Dimension], position: int, by_value: dict, other_margins: list) -> list[dict]:
+    """Each dimension's margin when the one at ``position`` is multi-valued: its own summed
+    from the cells by value, the other's as counted without expanding any list."""
     margins = [{} for _ in dimensions]
     for key, n in by_value.items():
         margins[position][(key[position],)] = margins[position].get((key[position],), 0) + n
-    if others:
+    if len(dimensions) == 2:
         margins[1 - position] = other_margins[0]
-    return total, margins, by_value if len(dimensions) == 2 else {}
+    return margins
 
 
 def _with_one_multi_by_values(indicator: Indicator, dimensions: list[Dimension], centre, start, end):
@@ -293,12 +299,7 @@ def _with_one_multi_by_values(indicator: Indicator, dimensions: list[Dimension],
             if n:  # as the expanded lists: a value no record has is no cell
                 key = (value, *other_key) if position == 0 else (*other_key, value)
                 by_value[key] = int(n)
-    margins = [{} for _ in dimensions]
-    for key, n in by_value.items():
-        margins[position][(key[position],)] = margins[position].get((key[position],), 0) + n
-    if others:
-        margins[1 - position] = other_margins[0]
-    return total, margins, by_value if len(dimensions) == 2 else {}
+    return total, _margins(dimensions, position, by_value, other_margins), by_value if len(dimensions) == 2 else {}
 
 
 def _counts(indicator: Indicator, dimensions: list[Dimension], centre, start, end):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from testkit.factories import Centre, OrganizationFactory, UserFactory
+from tests.referrals.factories import Network
 
 
 @pytest.fixture
@@ -16,3 +17,10 @@ def world(app):
     ministry = OrganizationFactory(sector="cem", code="MIMP-NACIONAL")
     return {"a": Centre(), "b": Centre(), "c": Centre(),
             "national": UserFactory(role="supervisor", organization=ministry, discipline=None)}
+
+
+@pytest.fixture
+def net(app):
+    """The referral network of the compliance and first-milestone tests, nothing suppressed."""
+    app.config.update(CASEFLOW_SMALL_CELL_THRESHOLD=1)
+    return Network()

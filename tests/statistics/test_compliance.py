@@ -8,23 +8,16 @@ import csv
 import io
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from caseflow.core.clock import frozen_time
 from testkit.api import bearer, get, post, risk_body
 from testkit.factories import make_case
-from tests.referrals.factories import Network, consent, move, rape_incident, refer
+from tests.referrals.factories import consent, move, rape_incident, refer
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 H = timedelta(hours=1)
 PERIOD = "from=2026-03-01&to=2026-03-31"
 
-
-@pytest.fixture
-def net(app):
-    app.config.update(CASEFLOW_SMALL_CELL_THRESHOLD=1)
-    return Network()
 
 
 def _referral(client, net, case, organization, service_type, sent, completed, liaison):
