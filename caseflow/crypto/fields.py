@@ -175,7 +175,7 @@ class EncryptedAttribute:
             value = hit[2]
         else:
             try:
-                plaintext = open_ciphertext(instance, self.column, ciphertext, bound, unit.data_keys)
+                plaintext = open_ciphertext(instance, self.column, ciphertext, bound)
             except aead.DecryptionError:
                 if not has_request_context():
                     raise  # commands (verify, re-encryption) stop loudly on damaged data
@@ -201,19 +201,17 @@ class EncryptedAttribute:
         setattr(instance, self.column, aead.seal_field(data_key(key_id), key_id, self._encode(value), context))
 
 
-def open_ciphertext(instance, column: str, ciphertext: bytes, bound=None, unwrapped: dict | None = None) -> bytes:
+def open_ciphertext(instance, column: str, ciphertext: bytes, bound=None) -> bytes:
     """The plaintext of ``instance``'s ``column``, checked against the row and its owner.
 
     ``DecryptionError`` when it fails authentication (tampered, moved to another row,
     column, survivor, case or centre, another keyring) or when its header names a data key
-    that is not its owner's; ``ErasedDataError`` when she was erased. ``bound`` (the
-    owner's bound values) and ``unwrapped`` (the unit of work's keys) save a caller that
-    has them already looking them up again: a search answer reads dozens of fields.
+    that is not its owner's; ``ErasedDataError`` when she was erased. ``bound``, the owner's
+    bound values, when the caller has computed them already.
     """
     key_id = aead.field_key_id(ciphertext)  # validates the header
     try:
-        entry = unwrapped.get(key_id) if unwrapped is not None else None
-        key, key_owner = entry if entry is not None else data_key_entry(key_id)
+        key, key_owner = data_key_entry(key_id)
     except DataKeyMissing:
         if _owner_erased(instance):
             raise ErasedDataError(instance.__tablename__) from None
