@@ -265,10 +265,14 @@ def generate(kind: str, incidents: int, chunk: int) -> dict:
             f"CASE WHEN {status} IN ('accepted', 'in_progress', 'completed') THEN {sql.plus(sent, sql.h('n', 25) + ' / 100')} END, "
             f"{completed}, {completed}, {sql.blob('n')}, {sent}, {sent}")),
         "referral_clocks": (n_ref, lambda: (
-            "INSERT INTO referral_clocks (id, referral_id, rule_id, milestone, starts_at, due_at, met_at, stopped_at) "
+            "INSERT INTO referral_clocks (id, referral_id, rule_id, milestone, starts_at, due_at, met_at, stopped_at, "
+            "minutes_to_met, cancelled, sent_at, organization_id) "
             f"SELECT {sql.uid('f1000000', 'n')}, {sql.uid('f0000000', 'n')}, {by_service(3)}, {by_service(5)}, "
             f"{sent}, {sql.plus(sent, by_service(4))}, {completed}, "
-            f"CASE WHEN {status} IN ('rejected', 'cancelled', 'failed') THEN {sql.plus(sent, '3600')} END")),
+            f"CASE WHEN {status} IN ('rejected', 'cancelled', 'failed') THEN {sql.plus(sent, '3600')} END, "
+            # Met (completed) after h/3 whole seconds: to the nearest minute, half up.
+            f"CASE WHEN {status} = 'completed' THEN ({sql.h('n', 23)} / 3 + 30) / 60 END, "
+            f"({status} = 'cancelled'), {sent}, {sql.uid('b0000000', f'({case_of} % {CENTRES}) + 1')}")),
         "plan_items": (incidents, lambda: (
             "INSERT INTO plan_items (id, case_id, survivor_id, need, service_type, decision, goal_status, "
             "created_at, updated_at) "

@@ -3,10 +3,11 @@ rules (data, never code) those clocks come from. See docs/referrals.md."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Uuid, event, inspect, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Uuid, event, false, inspect, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.core.clock import utcnow
@@ -193,7 +194,13 @@ class ReferralClock(UUIDPrimaryKey, db.Model):
     """One running deadline of a referral, from one rule.
 
     ``met_at`` is when its milestone was reached (on time or late); ``stopped_at`` when
-    the referral ended without reaching it (rejected, cancelled, failed).
+    the referral ended without reaching it (rejected, cancelled, failed), ``cancelled`` when
+    that end was a cancellation (such a clock counts as neither met nor missed).
+
+    ``sent_at`` and ``organization_id`` are the referral's sending moment and centre, copied
+    when the clock starts (neither changes once a referral is sent): compliance over a
+    national year then reads the clocks alone, not each clock joined to its referral
+    (caseflow.statistics.compliance; measured in docs/performance.md).
     """
 
     __tablename__ = "referral_clocks"
@@ -203,6 +210,8 @@ class ReferralClock(UUIDPrimaryKey, db.Model):
         # A referral's clocks; with the rule and outcome, the report's headline-clock lookup
         # reads only this index (0007).
         Index("ix_referral_clocks_referral_rule", "referral_id", "rule_id", "due_at", "met_at", "stopped_at"),
+        Index("ix_referral_clocks_sent", "sent_at"),
+        Index("ix_referral_clocks_org_sent", "organization_id", "sent_at"),
     )
 
     referral_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("referrals.id"), nullable=False)
@@ -212,6 +221,13 @@ class ReferralClock(UUIDPrimaryKey, db.Model):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Whole minutes from ``starts_at`` to ``met_at`` (to the nearest, half up), kept when
+    #: the clock is met: compliance's median counts clocks per minute, and PostgreSQL can
+    #: only know how few distinct minutes there are from a column's statistics.
+    minutes_to_met: Mapped[int | None] = mapped_column(Integer)
+    cancelled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    organization_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("organizations.id"), nullable=False)
 
     referral = relationship(Referral, back_populates="clocks")
     rule = relationship(DeadlineRule, lazy="joined")
@@ -219,6 +235,11 @@ class ReferralClock(UUIDPrimaryKey, db.Model):
     @property
     def running(self) -> bool:
         return self.met_at is None and self.stopped_at is None
+
+    def meet(self, at: datetime) -> None:
+        """Its milestone reached at ``at`` (on time or late)."""
+        self.met_at = at
+        self.minutes_to_met = math.floor((at - self.starts_at).total_seconds() / 60 + 0.5)
 
 
 class ReferralEvent(UUIDPrimaryKey, SurvivorOwned, db.Model):

@@ -193,7 +193,7 @@ def refer_onward(parent: Referral, data: dict) -> Referral:
     signals.referral_sent.send(child)
     met = None
     if duty is not None and duty.running:
-        duty.met_at = now
+        duty.meet(now)
         met = duty
         _refresh_next_due(parent)
     detail = {"referral_id": str(child.id), "parent_referral_id": str(parent.id), "service_type": service_type,
@@ -245,7 +245,8 @@ def _start_clocks(referral: Referral, rules: list[DeadlineRule], incident: Incid
         if start is None or any(c.rule_id == rule.id for c in referral.clocks):
             continue
         clock = ReferralClock(referral_id=referral.id, rule_id=rule.id, milestone=rule.milestone,
-                              starts_at=start, due_at=deadlines.due_after(start, rule.hours))
+                              starts_at=start, due_at=deadlines.due_after(start, rule.hours),
+                              sent_at=referral.sent_at, organization_id=referral.from_organization_id)
         clock.rule = rule
         referral.clocks.append(clock)
         started.append((rule, clock.due_at))
@@ -321,9 +322,9 @@ def _advance_clocks(referral: Referral, status: str, now) -> None:
             continue
         answers_acknowledgement = clock.rule.priority is not None and status in ("accepted", "rejected")
         if (clock.milestone == status) or answers_acknowledgement:
-            clock.met_at = now
+            clock.meet(now)
         elif status in FINAL_STATUSES:
-            clock.stopped_at = now
+            clock.stopped_at, clock.cancelled = now, status == "cancelled"
     if status == "accepted":
         rules = rules_in_effect(referral.service_type, referral.priority, referral.sent_at)
         _start_clocks(referral, [r for r in rules if r.anchor == "referral_accepted"], None)

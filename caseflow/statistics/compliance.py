@@ -9,16 +9,22 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, null, select
 
 from caseflow.extensions import db
-from caseflow.referrals.models import DeadlineRule, Referral, ReferralClock
+from caseflow.referrals.models import DeadlineRule, ReferralClock
 from caseflow.statistics import planning, suppression
 from caseflow.statistics.models import CaseMilestones
 
 
 def _postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
+
+
+#: A clock's outcome in the period: met by its due time, missed (reached late, still running
+#: past due, or stopped unmet other than by a cancellation), or open (running, not yet due).
+#: A clock stopped by its referral's cancellation counts as none of them.
+OUTCOMES = ("met", "missed", "open")
 
 
 def _hours(start, end):
@@ -28,53 +34,67 @@ def _hours(start, end):
 
 
 def compliance(centre: uuid.UUID | None, start: datetime, end: datetime, now: datetime, threshold: int) -> list[dict]:
-    planning.without_jit()
+    """Per rule: met, missed and open clocks of the referrals sent in the period, and the
+    median minutes from each met clock's start to its milestone, in one statement on both
+    databases over the clocks alone (each carries its referral's sending moment, centre and
+    whether it was stopped by a cancellation: ``referral_clocks``, 0025).
+
+    The median is taken over a histogram rather than by sorting every clock: the clocks are
+    counted per rule and whole minute to the milestone (a hash aggregate, in parallel on
+    PostgreSQL), and the middle one or two of each rule are found by a running sum over those
+    few thousand minutes. It is exact to the minute (each clock's time rounded to the nearest
+    minute; the mean of the middle two for an even count). Sorting a national year's 1,500,000
+    clocks for ``percentile_cont`` took 0.9 s in one process (docs/performance.md)."""
+    planning.without_jit(work_mem=planning.TABLE_WORK_MEM)
     clock = ReferralClock
-    conditions = [Referral.sent_at >= start, Referral.sent_at < end]
+    conditions = [clock.sent_at >= start, clock.sent_at < end]
     if centre is not None:
-        conditions.append(Referral.from_organization_id == centre)
-    met = and_(clock.met_at.is_not(None), clock.met_at <= clock.due_at)
-    missed = or_(and_(clock.met_at.is_not(None), clock.met_at > clock.due_at),
-                 and_(clock.met_at.is_(None), clock.stopped_at.is_(None), clock.due_at <= now),
-                 and_(clock.met_at.is_(None), clock.stopped_at.is_not(None), Referral.status != "cancelled"))
-    still_open = and_(clock.met_at.is_(None), clock.stopped_at.is_(None), clock.due_at > now)
+        conditions.append(clock.organization_id == centre)
+    reached = clock.met_at.is_not(None)
+    outcome = case(
+        (and_(reached, clock.met_at <= clock.due_at), literal("met")),
+        (reached, literal("missed")),  # reached late
+        (clock.stopped_at.is_not(None), case((clock.cancelled, null()), else_=literal("missed"))),
+        (clock.due_at <= now, literal("missed")),  # still running past due
+        else_=literal("open"),
+    )
+    per_clock = (select(DeadlineRule.code.label("code"), DeadlineRule.hours.label("hours"),
+                        outcome.label("outcome"), clock.minutes_to_met.label("minutes"))
+                 .select_from(clock).join(DeadlineRule, DeadlineRule.id == clock.rule_id)
+                 .where(*conditions).subquery())
     one = literal(1)
-    base = (select().select_from(clock).join(Referral, Referral.id == clock.referral_id)
-            .join(DeadlineRule, DeadlineRule.id == clock.rule_id).where(*conditions))
-    counts = base.add_columns(
-        DeadlineRule.code, func.min(DeadlineRule.hours).label("hours"),
-        func.count(case((met, one))).label("met"), func.count(case((missed, one))).label("missed"),
-        func.count(case((still_open, one))).label("open"),
-    ).group_by(DeadlineRule.code)
-    # The median of hours to the milestone, in SQL on both databases: the middle one or two
-    # of each rule's clocks ranked by hours.
-    hours = _hours(clock.starts_at, clock.met_at)
-    if _postgresql():
-        # The median in the same pass as the counts (the mean of the middle two for an even
-        # count, as below): ``percentile_cont`` skips the clocks not met, whose hours are null.
-        counts = counts.add_columns(func.percentile_cont(0.5).within_group(hours).label("median"))
-        median_of = None
-    else:
-        ranked = base.where(clock.met_at.is_not(None)).add_columns(
-            DeadlineRule.code.label("code"), hours.label("hours"),
-            func.row_number().over(partition_by=DeadlineRule.code, order_by=hours).label("rn"),
-            func.count().over(partition_by=DeadlineRule.code).label("n"),
-        ).subquery()
-        medians = select(ranked.c.code, func.avg(ranked.c.hours)).where(
-            ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])).group_by(ranked.c.code)
-        median_of = {code: value for code, value in db.session.execute(medians)}
+    histogram = (select(per_clock.c.code, per_clock.c.minutes, func.min(per_clock.c.hours).label("hours"),
+                        *(func.count(case((per_clock.c.outcome == name, one))).label(name) for name in OUTCOMES),
+                        func.count().label("clocks"))
+                 .group_by(per_clock.c.code, per_clock.c.minutes).subquery())
+    # Within each rule's met clocks (the minutes not null), ordered by minutes: how many
+    # clocks up to this minute, and of how many.
+    met_clocks = (histogram.c.code, histogram.c.minutes.is_(None))
+    counted = select(
+        histogram, func.sum(histogram.c.clocks).over(partition_by=met_clocks, order_by=histogram.c.minutes).label("upto"),
+        func.sum(histogram.c.clocks).over(partition_by=met_clocks).label("of"),
+    ).subquery()
+    # The middle two of n clocks (one when n is odd) are the first minutes whose running
+    # count reaches n/2 and passes it: 2·upto >= n, and 2·upto > n.
+    lower = func.min(case((2 * counted.c.upto >= counted.c.of, counted.c.minutes)))
+    upper = func.min(case((2 * counted.c.upto > counted.c.of, counted.c.minutes)))
+    statement = (select(counted.c.code, func.min(counted.c.hours).label("hours"),
+                        *(func.sum(counted.c[name]).label(name) for name in OUTCOMES),
+                        ((lower + upper) / 2.0).label("median_minutes"))
+                 .group_by(counted.c.code).order_by(counted.c.code))
     rows = []
-    for row in db.session.execute(counts.order_by(DeadlineRule.code)):
-        line = suppression.suppress_one_way([row.met, row.missed, row.open], threshold)
-        values = {name: (None if i in line.hidden else line.counts[i]) for i, name in enumerate(("met", "missed", "open"))}
-        decided = row.met + row.missed
+    for row in db.session.execute(statement):
+        met, missed, still_open = (int(row.met), int(row.missed), int(row.open))
+        line = suppression.suppress_one_way([met, missed, still_open], threshold)
+        values = {name: (None if i in line.hidden else line.counts[i]) for i, name in enumerate(OUTCOMES)}
+        decided = met + missed
         complete = not line.hidden
-        median = row.median if median_of is None else median_of.get(row.code)
+        median = row.median_minutes
         rows.append({
             "rule": row.code, "hours": row.hours,
             "total": None if line.total_hidden else line.total, **values,
-            "share_met": round(row.met / decided, 4) if decided and complete else None,
-            "median_hours": round(float(median), 2) if median is not None and complete else None,
+            "share_met": round(met / decided, 4) if decided and complete else None,
+            "median_hours": round(float(median) / 60, 2) if median is not None and complete else None,
             "suppressed": bool(line.hidden or line.total_hidden),
         })
     return rows
