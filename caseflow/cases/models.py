@@ -51,11 +51,14 @@ class Case(UUIDPrimaryKey, Timestamps, db.Model):
         # order (backwards) so a page never sorts the whole centre.
         Index("ix_cases_org_opened", "organization_id", "opened_at", "id"),
         Index("ix_cases_org_status_opened", "organization_id", "status", "opened_at", "id"),
+        # Her cases, and whether one is at a given centre, from the index alone (the reach of
+        # a search asks it of every candidate: caseflow.access.policy, 0026).
+        Index("ix_cases_survivor_org", "survivor_id", "organization_id"),
     )
 
     #: Human-readable, without PII: ``<centre code>-<year>-<number>``.
     code: Mapped[str] = mapped_column(String(48), unique=True, nullable=False)
-    survivor_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("survivors.id"), nullable=False, index=True)
+    survivor_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("survivors.id"), nullable=False)
     organization_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("organizations.id"), nullable=False)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="open")
     step: Mapped[str] = mapped_column(String(20), nullable=False, default="engagement")

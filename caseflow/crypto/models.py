@@ -49,7 +49,9 @@ class SurvivorSearchTerm(db.Model):
     """One truncated HMAC of a normalised value; shared by a few survivors on purpose."""
 
     __tablename__ = "survivor_search_terms"
-    __table_args__ = (Index("ix_survivor_search_terms_lookup", "index_name", "version", "term"),)
+    # A term's survivors read from the index alone (0026): a family-name search touches each
+    # candidate's id, not her row.
+    __table_args__ = (Index("ix_survivor_search_terms_lookup", "index_name", "version", "term", "survivor_id"),)
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
