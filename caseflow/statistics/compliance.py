@@ -9,28 +9,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal, null, select
+from sqlalchemy import and_, case, func, literal, literal_column, or_, select, union_all
 
 from caseflow.extensions import db
 from caseflow.referrals.models import DeadlineRule, ReferralClock
-from caseflow.statistics import planning, suppression
+from caseflow.statistics import medians, planning, suppression
 from caseflow.statistics.models import CaseMilestones
-
-
-def _postgresql() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
 
 #: A clock's outcome in the period: met by its due time, missed (reached late, still running
 #: past due, or stopped unmet other than by a cancellation), or open (running, not yet due).
 #: A clock stopped by its referral's cancellation counts as none of them.
 OUTCOMES = ("met", "missed", "open")
-
-
-def _hours(start, end):
-    if _postgresql():
-        return func.extract("epoch", end - start) / 3600.0
-    return (func.julianday(end) - func.julianday(start)) * 24.0
 
 
 def compliance(centre: uuid.UUID | None, start: datetime, end: datetime, now: datetime, threshold: int) -> list[dict]:
@@ -39,48 +28,36 @@ def compliance(centre: uuid.UUID | None, start: datetime, end: datetime, now: da
     databases over the clocks alone (each carries its referral's sending moment, centre and
     whether it was stopped by a cancellation: ``referral_clocks``, 0025).
 
-    The median is taken over a histogram rather than by sorting every clock: the clocks are
-    counted per rule and whole minute to the milestone (a hash aggregate, in parallel on
-    PostgreSQL), and the middle one or two of each rule are found by a running sum over those
-    few thousand minutes. It is exact to the minute (each clock's time rounded to the nearest
-    minute; the mean of the middle two for an even count). Sorting a national year's 1,500,000
-    clocks for ``percentile_cont`` took 0.9 s in one process (docs/performance.md)."""
+    The median is to the minute, from each clock's kept ``minutes_to_met`` counted per rule
+    (caseflow.statistics.medians): sorting a national year's 1,500,000 clocks for
+    ``percentile_cont`` took 0.9 s in one process (docs/performance.md)."""
     planning.without_jit(work_mem=planning.TABLE_WORK_MEM)
     clock = ReferralClock
     conditions = [clock.sent_at >= start, clock.sent_at < end]
     if centre is not None:
         conditions.append(clock.organization_id == centre)
-    reached = clock.met_at.is_not(None)
-    outcome = case(
-        (and_(reached, clock.met_at <= clock.due_at), literal("met")),
-        (reached, literal("missed")),  # reached late
-        (clock.stopped_at.is_not(None), case((clock.cancelled, null()), else_=literal("missed"))),
-        (clock.due_at <= now, literal("missed")),  # still running past due
-        else_=literal("open"),
-    )
-    per_clock = (select(DeadlineRule.code.label("code"), DeadlineRule.hours.label("hours"),
-                        outcome.label("outcome"), clock.minutes_to_met.label("minutes"))
-                 .select_from(clock).join(DeadlineRule, DeadlineRule.id == clock.rule_id)
-                 .where(*conditions).subquery())
+    reached, unmet = clock.met_at.is_not(None), clock.met_at.is_(None)
+    outcomes = {
+        "met": and_(reached, clock.met_at <= clock.due_at),
+        "missed": or_(and_(reached, clock.met_at > clock.due_at),  # reached late
+                      and_(unmet, clock.stopped_at.is_not(None), clock.cancelled.is_(False)),
+                      and_(unmet, clock.stopped_at.is_(None), clock.due_at <= now)),  # running past due
+        "open": and_(unmet, clock.stopped_at.is_(None), clock.due_at > now),
+    }
     one = literal(1)
-    histogram = (select(per_clock.c.code, per_clock.c.minutes, func.min(per_clock.c.hours).label("hours"),
-                        *(func.count(case((per_clock.c.outcome == name, one))).label(name) for name in OUTCOMES),
-                        func.count().label("clocks"))
-                 .group_by(per_clock.c.code, per_clock.c.minutes).subquery())
-    # Within each rule's met clocks (the minutes not null), ordered by minutes: how many
-    # clocks up to this minute, and of how many.
-    met_clocks = (histogram.c.code, histogram.c.minutes.is_(None))
-    counted = select(
-        histogram, func.sum(histogram.c.clocks).over(partition_by=met_clocks, order_by=histogram.c.minutes).label("upto"),
-        func.sum(histogram.c.clocks).over(partition_by=met_clocks).label("of"),
-    ).subquery()
-    # The middle two of n clocks (one when n is odd) are the first minutes whose running
-    # count reaches n/2 and passes it: 2·upto >= n, and 2·upto > n.
-    lower = func.min(case((2 * counted.c.upto >= counted.c.of, counted.c.minutes)))
-    upper = func.min(case((2 * counted.c.upto > counted.c.of, counted.c.minutes)))
+    # Counted per rule version and minute, the clocks alone; then a few thousand rows joined
+    # to their rules, whose versions count together under their code.
+    per_version = (select(clock.rule_id, clock.minutes_to_met.label("minutes"),
+                          *(func.count(case((outcomes[name], one))).label(name) for name in OUTCOMES),
+                          func.count().label("n"))
+                   .where(*conditions).group_by(clock.rule_id, clock.minutes_to_met).subquery())
+    histogram = (select(DeadlineRule.code, DeadlineRule.hours, per_version.c.minutes,
+                        *(per_version.c[name] for name in OUTCOMES), per_version.c.n)
+                 .join_from(per_version, DeadlineRule, DeadlineRule.id == per_version.c.rule_id).subquery())
+    counted = medians.running_counts(histogram, (histogram.c.code,))
     statement = (select(counted.c.code, func.min(counted.c.hours).label("hours"),
                         *(func.sum(counted.c[name]).label(name) for name in OUTCOMES),
-                        ((lower + upper) / 2.0).label("median_minutes"))
+                        medians.median_minutes(counted).label("median_minutes"))
                  .group_by(counted.c.code).order_by(counted.c.code))
     rows = []
     for row in db.session.execute(statement):
@@ -104,42 +81,40 @@ def compliance(centre: uuid.UUID | None, start: datetime, end: datetime, now: da
 MILESTONES = ("plan", "referral", "service")
 
 
-def _first_at(milestone: str):
-    """The kept first moment of ``milestone`` of a case (caseflow.statistics.milestones)."""
-    return {"plan": CaseMilestones.first_plan_at, "referral": CaseMilestones.first_referral_at,
-            "service": CaseMilestones.first_service_at}[milestone]
+def _minutes_to(milestone: str):
+    """The kept whole minutes from first contact to ``milestone`` of a case
+    (caseflow.statistics.milestones)."""
+    return {"plan": CaseMilestones.plan_minutes, "referral": CaseMilestones.referral_minutes,
+            "service": CaseMilestones.service_minutes}[milestone]
 
 
 def timelines(centre: uuid.UUID | None, start: datetime, end: datetime, threshold: int) -> list[dict]:
     """For cases opened in the period: how many reached each milestone, how many not yet, and
-    the median hours from first contact to it, in SQL from each case's kept first milestones
-    (``statistics_case_milestones``: one row per case, its centre and opening moment beside
-    them): one statement on PostgreSQL (``percentile_cont`` skips the cases that have not
-    reached a milestone, their hours being null), two per milestone on SQLite (which has no
-    ``percentile_cont``)."""
-    planning.without_jit()
+    the median hours from first contact to it, from each case's kept first milestones
+    (``statistics_case_milestones``: one row per case, its centre, opening moment and minutes
+    to each milestone beside them). One statement on both databases: each milestone's cases
+    counted per minute (null: not reached), and the median found in those counts
+    (caseflow.statistics.medians)."""
+    planning.without_jit(work_mem=planning.TABLE_WORK_MEM)
     conditions = [CaseMilestones.opened_at >= start, CaseMilestones.opened_at < end]
     if centre is not None:
         conditions.append(CaseMilestones.organization_id == centre)
-    if _postgresql():
-        columns = [func.count().label("cases")]
-        for milestone in MILESTONES:
-            columns.append(func.count(_first_at(milestone)))
-            columns.append(func.percentile_cont(0.5).within_group(_hours(CaseMilestones.opened_at, _first_at(milestone))))
-        row = db.session.execute(select(*columns).where(*conditions)).one()
-        return [_timeline_line(milestone, row[0], row[1 + 2 * i], row[2 + 2 * i], threshold)
-                for i, milestone in enumerate(MILESTONES)]
-    rows = []
+    histogram = union_all(*(
+        select(literal_column(f"'{milestone}'").label("milestone"), _minutes_to(milestone).label("minutes"),
+               func.count().label("n")).where(*conditions).group_by(_minutes_to(milestone))
+        for milestone in MILESTONES)).subquery()
+    counted = medians.running_counts(histogram, (histogram.c.milestone,))
+    statement = select(counted.c.milestone, func.sum(counted.c.n).label("cases"),
+                       func.sum(case((counted.c.minutes.is_not(None), counted.c.n), else_=0)).label("reached"),
+                       medians.median_minutes(counted).label("median_minutes")).group_by(counted.c.milestone)
+    found = {row.milestone: row for row in db.session.execute(statement)}
+    lines = []
     for milestone in MILESTONES:
-        first = _first_at(milestone)
-        reached_count, total = db.session.execute(select(func.count(first), func.count()).where(*conditions)).one()
-        hours = _hours(CaseMilestones.opened_at, first)
-        ranked = select(hours.label("hours"), func.row_number().over(order_by=hours).label("rn"),
-                        func.count().over().label("n")).where(*conditions, first.is_not(None)).subquery()
-        median = db.session.scalar(select(func.avg(ranked.c.hours)).where(
-            ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])))
-        rows.append(_timeline_line(milestone, total, reached_count, median, threshold))
-    return rows
+        row = found.get(milestone)
+        median = None if row is None or row.median_minutes is None else float(row.median_minutes) / 60
+        lines.append(_timeline_line(milestone, int(row.cases) if row else 0, int(row.reached) if row else 0,
+                                    median, threshold))
+    return lines
 
 
 def _timeline_line(milestone: str, total: int, reached_count: int, median, threshold: int) -> dict:

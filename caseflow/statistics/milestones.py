@@ -29,21 +29,27 @@ from caseflow.cases.models import Case
 from caseflow.extensions import db
 from caseflow.plans.models import PlanItem
 from caseflow.referrals.models import Referral
+from caseflow.statistics import medians
 from caseflow.statistics.models import CaseMilestones
 
-COLUMNS = ("case_id", "organization_id", "opened_at", "first_plan_at", "first_referral_at", "first_service_at")
+COLUMNS = ("case_id", "organization_id", "opened_at", "first_plan_at", "first_referral_at", "first_service_at",
+           "plan_minutes", "referral_minutes", "service_minutes")
 
 
 def _rows(case_ids=None):
     """The rule: (case, centre, opened, first plan line, first referral sent, first referral
-    completed) for these cases, or every case."""
+    completed, and the whole minutes from the opening to each) for these cases, or every case."""
     first_plan = select(func.min(PlanItem.created_at)).where(PlanItem.case_id == Case.id).scalar_subquery()
     first_referral = select(func.min(Referral.sent_at)).where(Referral.case_id == Case.id).scalar_subquery()
     first_service = select(func.min(Referral.completed_at)).where(Referral.case_id == Case.id).scalar_subquery()
-    statement = select(Case.id, Case.organization_id, Case.opened_at, first_plan, first_referral, first_service)
+    firsts = select(Case.id.label("case_id"), Case.organization_id.label("organization_id"),
+                    Case.opened_at.label("opened_at"), first_plan.label("first_plan_at"),
+                    first_referral.label("first_referral_at"), first_service.label("first_service_at"))
     if case_ids is not None:
-        statement = statement.where(Case.id.in_(case_ids))
-    return statement
+        firsts = firsts.where(Case.id.in_(case_ids))
+    firsts = firsts.subquery()
+    return select(*firsts.c, *(medians.whole_minutes(firsts.c.opened_at, firsts.c[f"first_{name}_at"])
+                               for name in ("plan", "referral", "service")))
 
 
 def refresh(case_ids: Iterable[uuid.UUID]) -> None:

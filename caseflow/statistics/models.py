@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Uuid
+from sqlalchemy import ForeignKey, Index, Integer, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.core.db import UTCDateTime
@@ -49,3 +49,8 @@ class CaseMilestones(db.Model):
     first_plan_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_referral_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_service_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Whole minutes from first contact to each (to the nearest, half up): the medians are
+    #: counted per minute (caseflow.statistics.medians, 0027).
+    plan_minutes: Mapped[int | None] = mapped_column(Integer)
+    referral_minutes: Mapped[int | None] = mapped_column(Integer)
+    service_minutes: Mapped[int | None] = mapped_column(Integer)

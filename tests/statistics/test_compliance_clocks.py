@@ -142,9 +142,10 @@ def test_the_median_of_the_histogram_is_the_median_of_the_clocks_to_the_minute(c
     assert (pep["met"] + pep["missed"], pep["open"]) == (len(seconds) + 1, 1)
 
 
-def test_the_revision_fills_the_clocks_as_the_application_writes_them(client, net):
-    """Revision 0025 taken down and up again over clocks the application wrote: the fill from
-    the referrals gives each clock the same moment, centre and cancellation."""
+def test_the_revisions_fill_what_the_application_keeps(client, net):
+    """Revisions 0025-0027 taken down and up again over clocks and milestones the application
+    wrote: the fill gives each clock the same moment, centre, cancellation and minutes, and
+    each case the same minutes to its milestones."""
     from flask_migrate import downgrade, upgrade
 
     with frozen_time(T0 - H):
@@ -157,10 +158,20 @@ def test_the_revision_fills_the_clocks_as_the_application_writes_them(client, ne
         assert move(client, net.nurse, kept["id"], "accepted").status_code == 200
     written = {ident: _facts(ident) for ident in (kept["id"], cancelled["id"])}
     assert any(f[2] for f in written[cancelled["id"]])
+    kept_minutes = _milestone_minutes()
+    assert kept_minutes == [(None, 60, None)]  # the first referral an hour after first contact
     db.session.commit()
     db.session.remove()
     try:
-        downgrade(revision="0024_stats_columns")
+        downgrade(revision="0024_stats_columns")  # takes 0027, 0026 and 0025 down
     finally:
         upgrade()
     assert {ident: _facts(ident) for ident in written} == written
+    assert _milestone_minutes() == kept_minutes  # 0027 fills them as the application keeps them
+
+
+def _milestone_minutes():
+    from caseflow.statistics.models import CaseMilestones
+
+    return [(r.plan_minutes, r.referral_minutes, r.service_minutes)
+            for r in db.session.scalars(select(CaseMilestones))]

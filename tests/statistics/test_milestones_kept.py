@@ -30,16 +30,22 @@ def kept(case) -> tuple:
     """(first plan line, first referral, first service) kept for the case, checked against
     every row recomputed from scratch by the rule."""
     db.session.expire_all()
-    rows = {r.case_id: (r.organization_id, r.opened_at, r.first_plan_at, r.first_referral_at, r.first_service_at)
-            for r in db.session.scalars(select(CaseMilestones))}
+    rows = {r.case_id: _kept_row(r) for r in db.session.scalars(select(CaseMilestones))}
     milestones.refresh_all()
     db.session.expire_all()
-    again = {r.case_id: (r.organization_id, r.opened_at, r.first_plan_at, r.first_referral_at, r.first_service_at)
-             for r in db.session.scalars(select(CaseMilestones))}
+    again = {r.case_id: _kept_row(r) for r in db.session.scalars(select(CaseMilestones))}
     db.session.rollback()  # the recomputation was only to compare with
     assert rows == again
     assert rows[case.id][:2] == (case.organization_id, case.opened_at)
-    return rows[case.id][2:]
+    # The minutes kept to each milestone are its moment's, from first contact.
+    for at, minutes in zip(rows[case.id][2:5], rows[case.id][5:], strict=True):
+        assert minutes == (None if at is None else round((at - case.opened_at).total_seconds() / 60))
+    return rows[case.id][2:5]
+
+
+def _kept_row(r) -> tuple:
+    return (r.organization_id, r.opened_at, r.first_plan_at, r.first_referral_at, r.first_service_at,
+            r.plan_minutes, r.referral_minutes, r.service_minutes)
 
 
 def lines(client, net) -> dict:
