@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.core.db import Timestamps, UTCDateTime, UUIDPrimaryKey
@@ -72,7 +73,10 @@ class Incident(UUIDPrimaryKey, Timestamps, SurvivorOwned, db.Model):
     survivor_age_group_mimp: Mapped[str] = mapped_column(String(20), nullable=False, default="unknown")
 
     #: Peru's ``tipo de violencia`` (several may apply).
-    violence_types: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    #: JSONB on PostgreSQL (0028): statistics ask each list for several values, and a JSON
+    #: column is parsed again for every question (caseflow.statistics.tables).
+    violence_types: Mapped[list] = mapped_column(JSON().with_variant(postgresql.JSONB(), "postgresql"),
+                                                 nullable=False, default=list)
     perpetrator_relationship: Mapped[str | None] = mapped_column(String(20))
     perpetrator_age_group: Mapped[str | None] = mapped_column(String(20))
     perpetrator_count: Mapped[int | None] = mapped_column(Integer)

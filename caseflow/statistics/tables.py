@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import DateTime, Integer, String, and_, cast, func, literal, select, true, values
+from sqlalchemy import DateTime, Integer, String, and_, cast, func, literal, select, true, type_coerce, values
 from sqlalchemy import column as column_
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
@@ -194,7 +194,8 @@ def _expression(statement, dimension: Dimension, record: str, start: datetime, e
             return _period_join(statement, column, dimension.period, start, end)
         return statement, _period_expression(column, dimension.period, start)
     if dimension.multi:
-        function = func.json_array_elements_text if _dialect() == "postgresql" else func.json_each
+        # PostgreSQL keeps the lists as JSONB (0028).
+        function = func.jsonb_array_elements_text if _dialect() == "postgresql" else func.json_each
         values = function(column).table_valued("value").alias(f"{dimension.name}_values")
         return statement.join(values, true()), values.c.value
     if dimension.prefix:
@@ -280,7 +281,9 @@ def _with_one_multi_by_values(indicator: Indicator, dimensions: list[Dimension],
     for dimension in others:
         statement, expression = _expression(statement, dimension, indicator.record, start, end)
         expressions.append(func.coalesce(cast(expression, String), UNKNOWN))
-    values_of = cast(column_of(multi, indicator.record), postgresql.JSONB)
+    # JSONB as stored (0028): its operators without a cast, which would parse each list again
+    # for every FILTER.
+    values_of = type_coerce(column_of(multi, indicator.record), postgresql.JSONB)
     known = cast(literal(json.dumps(list(vocabulary))), postgresql.JSONB)
     anomalous = ~and_(func.jsonb_typeof(values_of) == "array", values_of.contained_by(known))
     counted = [func.count().filter(values_of.has_key(value)) for value in vocabulary]
