@@ -30,6 +30,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select
 
+from caseflow.referrals.models import whole_minutes
+
 #: (sector, service type, weight): the mix of services a centre refers to.
 SERVICES = [
     ("health", "hiv_pep", 8), ("health", "emergency_contraception", 6), ("health", "medical_care", 12),
@@ -170,20 +172,27 @@ class ReferralGenerator:
         referral_id = uuid.uuid4()
         clock_rows, running = [], []
         for rule, start, due in started:
-            met_at = stopped_at = None
+            met_at = stopped_at = stopped_by = None
             if rule.priority is not None:  # acknowledgement: answered by acceptance or rejection
                 met_at = reached.get("accepted") or reached.get("rejected")
                 stopped_at = None if met_at else reached.get("cancelled")
+                stopped_by = "cancelled" if stopped_at else None
             else:
                 met_at = reached.get(rule.milestone)
                 if met_at is None:  # any end stops it, as the application's _advance_clocks does
-                    stopped_at = next((at for s, at in steps if s in ("completed", "rejected", "cancelled", "failed")),
-                                      None)
+                    stopped_by, stopped_at = next(
+                        ((s, at) for s, at in steps if s in ("completed", "rejected", "cancelled", "failed")),
+                        (None, None))
             if met_at is None and stopped_at is None:
                 running.append(due)
+            # The referral's facts each clock carries, as the application's _start_clocks and
+            # _advance_clocks write them (revision 0025).
             clock_rows.append({"id": uuid.uuid4(), "referral_id": referral_id, "rule_id": rule.id,
                                "milestone": rule.milestone, "starts_at": start, "due_at": due,
-                               "met_at": met_at, "stopped_at": stopped_at})
+                               "met_at": met_at, "stopped_at": stopped_at,
+                               "minutes_to_met": whole_minutes(start, met_at) if met_at else None,
+                               "cancelled": stopped_by == "cancelled", "sent_at": sent,
+                               "organization_id": centre_id})
         closed_at = next((at for s, at in steps if s in ("completed", "rejected", "cancelled", "failed")), None)
         next_due = min(running) if running else None
         referrals.append({

@@ -239,7 +239,13 @@ class ReferralClock(UUIDPrimaryKey, db.Model):
     def meet(self, at: datetime) -> None:
         """Its milestone reached at ``at`` (on time or late)."""
         self.met_at = at
-        self.minutes_to_met = math.floor((at - self.starts_at).total_seconds() / 60 + 0.5)
+        self.minutes_to_met = whole_minutes(self.starts_at, at)
+
+
+def whole_minutes(start: datetime, end: datetime) -> int:
+    """Minutes from ``start`` to ``end`` to the nearest whole minute, half up: a clock's
+    ``minutes_to_met`` (caseflow.statistics.medians holds the same rule as SQL)."""
+    return math.floor((end - start).total_seconds() / 60 + 0.5)
 
 
 class ReferralEvent(UUIDPrimaryKey, SurvivorOwned, db.Model):
