@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
 from caseflow.extensions import db
 from caseflow.referrals.models import DeadlineRule, ReferralClock
@@ -31,7 +31,7 @@ def compliance(centre: uuid.UUID | None, start: datetime, end: datetime, now: da
     The median is to the minute, from each clock's kept ``minutes_to_met`` counted per rule
     (caseflow.statistics.medians): sorting a national year's 1,500,000 clocks for
     ``percentile_cont`` took 0.9 s in one process (docs/performance.md)."""
-    planning.without_jit(work_mem=planning.TABLE_WORK_MEM)
+    planning.for_aggregation()
     clock = ReferralClock
     conditions = [clock.sent_at >= start, clock.sent_at < end]
     if centre is not None:
@@ -95,12 +95,12 @@ def timelines(centre: uuid.UUID | None, start: datetime, end: datetime, threshol
     to each milestone beside them). One statement on both databases: each milestone's cases
     counted per minute (null: not reached), and the median found in those counts
     (caseflow.statistics.medians)."""
-    planning.without_jit(work_mem=planning.TABLE_WORK_MEM)
+    planning.for_aggregation()
     conditions = [CaseMilestones.opened_at >= start, CaseMilestones.opened_at < end]
     if centre is not None:
         conditions.append(CaseMilestones.organization_id == centre)
     histogram = union_all(*(
-        select(literal_column(f"'{milestone}'").label("milestone"), _minutes_to(milestone).label("minutes"),
+        select(literal(milestone).label("milestone"), _minutes_to(milestone).label("minutes"),
                func.count().label("n")).where(*conditions).group_by(_minutes_to(milestone))
         for milestone in MILESTONES)).subquery()
     counted = medians.running_counts(histogram, (histogram.c.milestone,))

@@ -42,12 +42,10 @@ from caseflow.extensions import db
 TABLE_WORK_MEM = "64MB"
 
 
-def without_jit(*, work_mem: str | None = None) -> None:
-    """Before a statistics computation: no JIT compilation for the rest of this transaction
-    and, when given (a table's or compliance's statement), ``work_mem`` for it and its joins
-    in the order written."""
+def for_aggregation() -> None:
+    """Before a statistics aggregation (a table, compliance), for the rest of this
+    transaction: no JIT compilation, ``TABLE_WORK_MEM``, and the joins in the order written."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL jit = off"))
-        if work_mem is not None:
-            db.session.execute(text("SELECT set_config('work_mem', :value, true)"), {"value": work_mem})
-            db.session.execute(text("SET LOCAL join_collapse_limit = 1"))
+        db.session.execute(text("SELECT set_config('work_mem', :value, true)"), {"value": TABLE_WORK_MEM})
+        db.session.execute(text("SET LOCAL join_collapse_limit = 1"))

@@ -325,7 +325,7 @@ def _counts(indicator: Indicator, dimensions: list[Dimension], centre, start, en
 
 def compute(indicator: Indicator, by: list[str], centre, start: datetime, end: datetime, threshold: int) -> dict:
     """The table of ``indicator`` by up to two dimensions, suppressed."""
-    planning.without_jit(work_mem=planning.TABLE_WORK_MEM)
+    planning.for_aggregation()
     dimensions = [DIMENSIONS[name] for name in by]
     total, margins, cells_by_key = _counts(indicator, dimensions, centre, start, end)
     if not dimensions:
